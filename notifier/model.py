@@ -49,3 +49,4 @@ class Digest:
     window_end: datetime
     entries: tuple[DigestEntry, ...] = field(default_factory=tuple)
     title: str = ""  # human title, defaults to the digest id
+    timezone: str = "UTC"  # IANA zone for dates shown in text/HTML (JSON is always UTC)
