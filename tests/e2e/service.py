@@ -1,0 +1,108 @@
+"""Run `newswatch run` as a real subprocess and talk to it as an operator would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+START_TIMEOUT = 30.0
+
+
+def write_config(path: Path, config: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class ServiceProcess:
+    """`newswatch --config PATH run` in a subprocess; stdout JSON log lines are collected."""
+
+    def __init__(self, config_path: Path, env: dict[str, str] | None = None) -> None:
+        self.config_path = config_path
+        self.env = {**os.environ, **(env or {})}
+        self.lines: list[dict[str, Any]] = []
+        self.raw: list[str] = []
+        self._started = threading.Event()
+        self.status_url: str | None = None
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self) -> ServiceProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "watcher.cli", "--config", str(self.config_path), "run"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=self.env,
+            cwd=self.config_path.parent,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        if not self._started.wait(START_TIMEOUT):
+            self.kill()
+            raise AssertionError("service did not start:\n" + "\n".join(self.raw[-40:]))
+        return self
+
+    def _read(self) -> None:
+        assert self.proc
+        assert self.proc.stdout
+        for line in self.proc.stdout:
+            self.raw.append(line.rstrip("\n"))
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            self.lines.append(event)
+            if event.get("event") == "service.started":
+                self.status_url = event["status_url"]
+                self._started.set()
+        self.proc.stdout.close()
+
+    def health(self) -> dict[str, Any]:
+        assert self.status_url
+        return httpx.get(self.status_url + "/healthz", timeout=5).json()
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [e for e in list(self.lines) if e.get("event") == name]
+
+    def wait_for_event(self, name: str, count: int = 1, within: float = 20.0) -> list[dict]:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            found = self.events(name)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"no {count}x {name} within {within}s:\n" + "\n".join(self.raw[-30:]))
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """SIGTERM and wait; returns the exit code."""
+        assert self.proc
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout)
+        self._reader.join(5)
+        return code
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to clean up."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+            self._reader.join(5)
+
+    def __enter__(self) -> ServiceProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                self.stop()
+            except subprocess.TimeoutExpired:
+                self.kill()
