@@ -17,8 +17,9 @@ from watcher.logs import configure_logging
 
 
 class Context:
-    def __init__(self, config_path: str) -> None:
+    def __init__(self, config_path: str, log_level: str) -> None:
         self.config_path = config_path
+        self.log_level = log_level
 
     def load(self) -> LoadedConfig:
         try:
@@ -41,8 +42,10 @@ class Context:
 @click.pass_context
 def main(ctx: click.Context, config_path: str, log_level: str) -> None:
     """newswatch: watch news feeds for people and topics, send digests."""
-    configure_logging(log_level)
-    ctx.obj = Context(config_path)
+    # One-off commands print results on stdout, so their logs go to stderr; `run` logs
+    # to stdout (one JSON object per line when not on a terminal).
+    configure_logging(log_level, stream=sys.stderr)
+    ctx.obj = Context(config_path, log_level)
 
 
 @main.command()
@@ -62,6 +65,7 @@ def run(obj: Context) -> None:
     """Run the service until SIGTERM or SIGINT."""
     from watcher.service import Service
 
+    configure_logging(obj.log_level, stream=sys.stdout)
     loaded = obj.load()
 
     async def serve() -> None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
 
 
-def configure_logging(level: str = "info", json_lines: bool | None = None) -> None:
-    """Log to stdout; JSON unless stdout is a terminal (or as `json_lines` says)."""
+def configure_logging(
+    level: str = "info", json_lines: bool | None = None, stream: TextIO | None = None
+) -> None:
+    """Log to `stream` (stdout by default); JSON unless it is a terminal."""
+    stream = stream or sys.stdout
     if json_lines is None:
-        json_lines = not sys.stdout.isatty()
+        json_lines = not stream.isatty()
     renderer = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json_lines
@@ -27,7 +31,7 @@ def configure_logging(level: str = "info", json_lines: bool | None = None) -> No
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
     # Libraries log through stdlib logging; keep their chatter at warnings.

@@ -1,0 +1,86 @@
+"""The command line as an operator runs it: a real process, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.service import write_config
+from tests.servers import FEEDS_DIR, FeedServer
+
+
+def newswatch(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "watcher.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_check_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(
+        "poll:\n  interval: often\nrules:\n  - id: x\n    query: '(a OR'\n", encoding="utf-8"
+    )
+    result = newswatch("--config", "bad.yaml", "check", cwd=tmp_path)
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert (
+        errors[0] == "bad.yaml:2 poll.interval: 'often' is not a duration (use 30s, 5m, 2h or 1d)"
+    )
+    assert errors[1].startswith("bad.yaml:5 rules[0].query: column ")
+
+
+def test_check_accepts_a_good_config(tmp_path: Path) -> None:
+    write_config(tmp_path / "ok.yaml", {"rules": [{"id": "a", "query": "defect*"}]})
+    result = newswatch("--config", "ok.yaml", "check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ok (0 feeds, 1 rules, 0 digests)" in result.stdout
+
+
+def test_once_json_prints_each_new_match_once(tmp_path: Path) -> None:
+    with FeedServer(FEEDS_DIR / "wave2") as server:
+        write_config(
+            tmp_path / "nw.yaml",
+            {
+                "database": f"sqlite:///{tmp_path / 'nw.db'}",
+                "poll": {"backfill": "all"},
+                "feeds": [{"url": server.url("/bluebay-times.xml"), "name": "Bluebay"}],
+                "rules": [{"id": "jo", "query": '"Jo Song Gil"'}],
+            },
+        )
+        first = newswatch("--config", "nw.yaml", "once", "--json", cwd=tmp_path)
+        second = newswatch("--config", "nw.yaml", "once", "--json", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    matches = [json.loads(line) for line in first.stdout.splitlines()]
+    assert matches, "wave 2 of Bluebay Times names Jo Song Gil"
+    assert {m["rule"] for m in matches} == {"jo"}
+    assert all(m["feed"] == "Bluebay" and m["matched"] for m in matches)
+    assert second.stdout == "", "a second pass finds nothing new"
+
+
+def test_test_rule_scores_a_labelled_items_file(tmp_path: Path) -> None:
+    items = tmp_path / "items.jsonl"
+    items.write_text(
+        "\n".join(
+            json.dumps(i)
+            for i in [
+                {"id": "1", "title": "Envoy defects", "labels": {"defection": True}},
+                {"id": "2", "title": "Roof defects found", "labels": {"defection": False}},
+                {"id": "3", "title": "Diplomat flees", "labels": {"defection": True}},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = newswatch("test-rule", "defect* -roof", "--items", str(items), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "label defection: precision 1.00 recall 0.50 (tp=1 fp=0 fn=1)" in result.stdout
+
+
+def test_test_rule_reports_a_bad_query(tmp_path: Path) -> None:
+    result = newswatch("test-rule", '"unclosed', "--text", "x", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "query error: column 1" in result.stderr
