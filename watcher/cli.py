@@ -198,6 +198,23 @@ def test_rule(
         click.echo(line)
 
 
+@main.command()
+@click.option("--since", default="7d", show_default=True, help="A duration, or 'all'.")
+@click.pass_obj
+def backtest(obj: Context, since: str) -> None:
+    """Rerun the current rules over stored items: what would now be sent, and not."""
+    from notifier.config import parse_duration
+    from watcher.backtest import backtest as run_backtest
+
+    try:
+        window = None if since == "all" else parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
+    report = run_backtest(obj.load().config, window)
+    for line in report.lines():
+        click.echo(line)
+
+
 def _digest_or_exit(config: Any, digest_id: str) -> Any:
     try:
         return config.digest(digest_id)
