@@ -215,6 +215,41 @@ def backtest(obj: Context, since: str) -> None:
         click.echo(line)
 
 
+@main.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print entities and rules as JSON.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--merge",
+    "merge_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Add the rules to this config, keeping the rest and its comments.",
+)
+def seed(article: str, as_json: bool, out_path: Path | None, merge_path: Path | None) -> None:
+    """Propose watch rules from ARTICLE (a text or HTML file, or an http(s) URL)."""
+    import seeds
+
+    try:
+        profile = seeds.seed(article)
+    except seeds.SeedError as exc:
+        click.echo(f"newswatch seed: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(profile.to_json())
+    else:
+        click.echo(seeds.render_rules_yaml(profile))
+    if out_path:
+        seeds.write_rules(profile, out_path)
+        click.echo(f"rules written to {out_path}", err=True)
+    if merge_path:
+        try:
+            changed = seeds.merge_rules(profile, merge_path)
+        except seeds.SeedError as exc:
+            click.echo(f"newswatch seed: {exc}", err=True)
+            sys.exit(1)
+        click.echo(f"merged into {merge_path}: {', '.join(changed)}", err=True)
+
+
 def _digest_or_exit(config: Any, digest_id: str) -> Any:
     try:
         return config.digest(digest_id)

@@ -1,0 +1,36 @@
+"""Shared fixtures for the seeds tests: the seed article (read from ../shared/seeds, never
+copied into the repo) and the two short articles written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seeds import Profile, seed
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_ARTICLE = REPO.parent / "shared" / "seeds" / "000_c9ebabb383c1b6a6.txt"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> Path:
+    if not SEED_ARTICLE.exists():
+        pytest.skip(f"the seed article is not beside the repo ({SEED_ARTICLE})")
+    return SEED_ARTICLE
+
+
+@pytest.fixture(scope="session")
+def seed_profile(seed_article: Path) -> Profile:
+    return seed(str(seed_article))
+
+
+@pytest.fixture(scope="session")
+def resignation() -> Profile:
+    return seed(str(DATA / "resignation.txt"))
+
+
+@pytest.fixture(scope="session")
+def transfer() -> Profile:
+    return seed(str(DATA / "transfer.txt"))
