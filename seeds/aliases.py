@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from seeds.korean import KoreanName, hangul_forms, known_entry, korean_variants, mr_name
+from seeds.hangul import mr_name
+from seeds.korean import KoreanName, hangul_forms, known_entry, korean_variants
 from seeds.resources import OrgEntry, PlaceEntry, is_ordinary_word
 
 _SPELLING_PAIRS = (

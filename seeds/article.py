@@ -1,12 +1,14 @@
 """Read an article from a text file, an HTML file or an http(s) URL.
 
 HTML (from a file or a URL) goes through trafilatura, which keeps the main text and drops
-navigation, ads and comments. A plain-text file is taken as it is; its first line is the
-title when it reads like one (short, no closing full stop).
+navigation, ads and comments. A plain-text file is taken line by line, hard wraps undone
+(a line that breaks mid-sentence because the next word would not fit joins the next); its
+first line is the title when it reads like one (short, no closing full stop).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,9 @@ MAX_BYTES = 10 * 1024 * 1024
 """Largest article page read (10 MB)."""
 USER_AGENT = "newswatch-seed (+https://github.com/newswatch/newswatch)"
 _TITLE_MAX_WORDS = 25
+WRAP_WIDTH = 100
+"""A block of lines is read as hard-wrapped only when no line in it is longer than this."""
+_SENTENCE_END = (".", "!", "?", '"', "”", ":")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +58,32 @@ def load_article(source: str, timeout: float = DEFAULT_TIMEOUT) -> Article:
 
 
 def _from_text(source: str, text: str) -> Article:
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
-    lines = [line for line in lines if line]
+    lines = unwrap(text.replace("\r\n", "\n"))
     if not lines:
         raise ArticleError(source, "the file holds no text")
     first = lines[0]
     if len(lines) > 1 and len(first.split()) <= _TITLE_MAX_WORDS and first[-1] not in '.!"”':
         return Article(title=first, text="\n".join(lines[1:]))
     return Article(title="", text="\n".join(lines))
+
+
+def unwrap(text: str) -> list[str]:
+    """Non-empty lines of `text`, hard-wrapped paragraphs joined back into one line each."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        width = max((len(line) for line in lines), default=0)
+        if width > WRAP_WIDTH:
+            out.extend(lines)
+            continue
+        for i, line in enumerate(lines):
+            previous = lines[i - 1] if i else ""
+            wrapped = len(previous) + 1 + len(line.split()[0]) > width
+            if i and wrapped and (not previous.endswith(_SENTENCE_END) or line[0].islower()):
+                out[-1] += " " + line
+            else:
+                out.append(line)
+    return out
 
 
 def _looks_like_html(text: str) -> bool:

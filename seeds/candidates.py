@@ -5,7 +5,9 @@ it an organisation), then cut where the gazetteer recognises a place or a known
 organisation (longest first); what is left is a person when it reads as a Korean name,
 starts with a common given name, or sits next to a person cue (a title such as
 "ambassador", an apposition such as ", 48," or ", who", a reporting verb such as "said").
-Single words are kept only as short mentions to resolve later (a surname, an acronym).
+A title opening the run ("Chairman Piet Vos" mid-sentence) is a person cue, not part of the
+name. Single words are kept only as short mentions to resolve later (a surname, an
+acronym); longer runs without a cue are kept as names for `seeds.bodies` to settle.
 """
 
 from __future__ import annotations
@@ -17,250 +19,24 @@ from functools import cache
 from seeds.korean import KoreanName, parse_name
 from seeds.resources import OrgEntry, PlaceEntry, given_names, is_ordinary_word, orgs, places
 from seeds.text import CONNECTORS, Sentence, Token, at_sentence_start, capitalised_runs
+from seeds.vocab import (
+    NOT_NAMES,
+    ORG_HEADS,
+    ORG_PREFIXES,
+    PERSON_TITLES,
+    REPORTING,
+    TITLE_MODIFIERS,
+)
 
-ORG_HEADS = frozenset(
-    [
-        "Department",
-        "Ministry",
-        "Party",
-        "Committee",
-        "Commission",
-        "Council",
-        "Agency",
-        "Office",
-        "Bureau",
-        "Service",
-        "Program",
-        "Programme",
-        "Organization",
-        "Organisation",
-        "Union",
-        "Association",
-        "Federation",
-        "Institute",
-        "Institution",
-        "University",
-        "College",
-        "School",
-        "Academy",
-        "Foundation",
-        "Fund",
-        "Bank",
-        "Group",
-        "Company",
-        "Corporation",
-        "Corp",
-        "Inc",
-        "Ltd",
-        "Holdings",
-        "Industries",
-        "Club",
-        "FC",
-        "Rovers",
-        "Athletic",
-        "Wanderers",
-        "Albion",
-        "Times",
-        "Post",
-        "Herald",
-        "Journal",
-        "Gazette",
-        "Tribune",
-        "News",
-        "Ilbo",
-        "Shimbun",
-        "Daily",
-        "Network",
-        "Radio",
-        "Television",
-        "TV",
-        "Press",
-        "Review",
-        "Quarterly",
-        "Courier",
-        "Newswire",
-        "Army",
-        "Navy",
-        "Force",
-        "Forces",
-        "Guard",
-        "Police",
-        "Court",
-        "Parliament",
-        "Assembly",
-        "Congress",
-        "Senate",
-        "Embassy",
-        "Consulate",
-        "Center",
-        "Centre",
-        "Museum",
-        "Hospital",
-        "Church",
-        "Airlines",
-        "Airways",
-        "Motors",
-        "Systems",
-        "Technologies",
-        "Technology",
-        "Labs",
-        "Studios",
-        "Partners",
-        "Electronics",
-        "Mobile",
-        "Pharma",
-        "Pharmaceuticals",
-        "Energy",
-        "Capital",
-        "Ventures",
-        "Media",
-        "Society",
-        "Securities",
-        "Insurance",
-        "Research",
-        "SC",
-    ]
-)
-ORG_PREFIXES = frozenset(
-    [
-        "AC",
-        "AS",
-        "SS",
-        "FC",
-        "Real",
-        "Atletico",
-        "Atlético",
-        "Sporting",
-        "Inter",
-        "Dynamo",
-        "Olympique",
-    ]
-)
-NOT_NAMES = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "CEO",
-        "CFO",
-        "COO",
-        "PhD",
-        "TV",
-        "AM",
-        "PM",
-        "GMT",
-        "UTC",
-        "OK",
-        "God",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Prof",
-        "Sir",
-    ]
-)
-PERSON_TITLES = frozenset(
-    [
-        "ambassador",
-        "envoy",
-        "diplomat",
-        "chargé",
-        "charge",
-        "d’affaires",
-        "d'affaires",
-        "president",
-        "minister",
-        "leader",
-        "official",
-        "officer",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "professor",
-        "dr",
-        "mr",
-        "mrs",
-        "ms",
-        "striker",
-        "midfielder",
-        "defender",
-        "goalkeeper",
-        "winger",
-        "forward",
-        "coach",
-        "manager",
-        "executive",
-        "ceo",
-        "chairman",
-        "chairwoman",
-        "founder",
-        "candidate",
-        "scholar",
-        "analyst",
-        "researcher",
-        "director",
-        "secretary",
-        "senator",
-        "lawmaker",
-        "mayor",
-        "governor",
-        "captain",
-        "player",
-        "singer",
-        "actor",
-        "author",
-        "writer",
-        "journalist",
-        "reporter",
-        "editor",
-        "judge",
-        "general",
-        "colonel",
-        "chief",
-        "counsellor",
-        "counselor",
-        "consul",
-        "boss",
-    ]
-)
-REPORTING = frozenset(
-    [
-        "said",
-        "says",
-        "told",
-        "added",
-        "noted",
-        "argued",
-        "wrote",
-        "explained",
-        "warned",
-        "recalled",
-        "insisted",
-    ]
-)
-_APPOSITION = re.compile(r"^\s*,\s*(?:\d{1,3}\s*,|(?:a|an|the|who|whose|now|former)\b)")
+_APPOSITION = re.compile(r"^\s*,\s*(?:(\d{1,3}\s*,|who|whose)|(?:a|an|the|now|former)\b)")
+STRONG_PERSON_CUES = frozenset({"korean", "given", "title", "apposition"})
+"""Person cues that no organisation shares; "reporting" (X said) and "description"
+(X, the …) are weaker: a body speaks and is described too."""
 
 
 @dataclass(slots=True)
 class Candidate:
-    kind: str  # person | org | place | short (one word, to resolve later)
+    kind: str  # person | org | place | short (one word) | name (words without a cue)
     text: str
     tokens: list[Token]
     sentence: int
@@ -268,6 +44,7 @@ class Candidate:
     org: OrgEntry | None = None
     korean: KoreanName | None = None
     acronyms: list[str] = field(default_factory=list)
+    cue: str = ""  # why a person: korean|given|title|apposition|reporting|description|echo
 
 
 @cache
@@ -403,7 +180,8 @@ def _acronym_after(piece: list[Token], text: str) -> list[str]:
 def _other(
     pending: list[Token], sentence_tokens: list[Token], sentence: Sentence, text: str
 ) -> list[Candidate]:
-    """Words the gazetteer does not know: a person, an acronym, or a short mention."""
+    """Words the gazetteer does not know: a person, an acronym, a short mention or a name."""
+    pending, titled = _without_title(pending)
     words = [t for t in pending if t.capitalised]
     if not words:
         return []
@@ -411,11 +189,28 @@ def _other(
     if len(words) == 1:
         return [_single(words[0], sentence_tokens, sentence, text)]
     korean = parse_name([t.text for t in words]) if len(words) == len(pending) else None
-    if korean or (2 <= len(words) <= 4 and _person_cue(pending, sentence_tokens, text)):
-        return [Candidate("person", name, pending, sentence.index, korean=korean)]
-    if words[0].text.lower() in given_names() and len(words) <= 3:
-        return [Candidate("person", name, pending, sentence.index)]
+    cue = "korean" if korean else "title" if titled else ""
+    if not cue and 2 <= len(words) <= 4:
+        cue = person_cue(pending, sentence_tokens, text)
+    if cue not in STRONG_PERSON_CUES and words[0].text.lower() in given_names() and len(words) <= 3:
+        cue = "given"
+    if cue and len(words) <= 4:
+        return [Candidate("person", name, pending, sentence.index, korean=korean, cue=cue)]
+    if len(words) <= 5 and not any(t.text.isupper() for t in words):
+        return [Candidate("name", name, pending, sentence.index)]
     return [_single(t, sentence_tokens, sentence, text) for t in words]
+
+
+def _without_title(pending: list[Token]) -> tuple[list[Token], bool]:
+    """`Chairman Piet Vos` → `Piet Vos`, titled; a title alone (Prime Minister) stays."""
+    i = 0
+    while i < len(pending) and pending[i].text.lower() in PERSON_TITLES | TITLE_MODIFIERS:
+        i += 1
+    rest = pending[i:]
+    titled = any(t.text.lower() in PERSON_TITLES for t in pending[:i])
+    if not titled or sum(1 for t in rest if t.capitalised) < 2 or not rest[0].capitalised:
+        return pending, False
+    return rest, True
 
 
 def _single(tok: Token, sentence_tokens: list[Token], sentence: Sentence, text: str) -> Candidate:
@@ -431,12 +226,16 @@ def _single(tok: Token, sentence_tokens: list[Token], sentence: Sentence, text: 
     return cand
 
 
-def _person_cue(pending: list[Token], sentence_tokens: list[Token], text: str) -> bool:
+def person_cue(pending: list[Token], sentence_tokens: list[Token], text: str) -> str:
+    """Why the words in `pending` read as a person's name ("" when nothing says so)."""
     first, last = pending[0], pending[-1]
     before = [t.text.lower() for t in sentence_tokens[max(0, first.position - 3) : first.position]]
     after = [t.text.lower() for t in sentence_tokens[last.position + 1 : last.position + 2]]
-    return (
-        bool(before and (before[-1] in PERSON_TITLES or before[-1] in REPORTING))
-        or bool(after and after[0] in REPORTING)
-        or bool(_APPOSITION.match(text[last.end : last.end + 12]))
-    )
+    if before and before[-1] in PERSON_TITLES:
+        return "title"
+    if (before and before[-1] in REPORTING) or (after and after[0] in REPORTING):
+        return "reporting"
+    m = _APPOSITION.match(text[last.end : last.end + 12])
+    if m:
+        return "apposition" if m.group(1) else "description"
+    return ""

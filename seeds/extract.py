@@ -1,6 +1,7 @@
 """Article → entities (people, organisations, places) with mentions, and its subject.
 
-candidates (seeds.candidates) → entities, merged by name, Korean spelling, acronym
+candidates (seeds.candidates), names settled as people or bodies (seeds.bodies)
+→ entities, merged by name, Korean spelling, acronym
 → mentions: every spelling of every entity counted once, longest first, so "Jo" and
   "OGD" count for Jo Song Gil and the Organization and Guidance Department, and
   "North Korea" is not also a "Korea"
@@ -15,12 +16,14 @@ import re
 
 from seeds.aliases import org_aliases, person_aliases, place_aliases
 from seeds.article import Article
-from seeds.candidates import ORG_HEADS, ORG_PREFIXES, Candidate, find_candidates
+from seeds.bodies import settle_names
+from seeds.candidates import Candidate, find_candidates
 from seeds.facts import read_facts
 from seeds.korean import KoreanName, hangul_forms, korean_variants
 from seeds.profile import Entity, Profile
 from seeds.resources import is_ordinary_word
 from seeds.text import Sentence, sentence_of, split_sentences, tokenize
+from seeds.vocab import ORG_HEADS, ORG_PREFIXES
 
 _TYPE_ORDER = {"person": 0, "org": 1, "place": 2}
 
@@ -30,7 +33,7 @@ def extract(article: Article) -> Profile:
     text = article.document
     sentences = split_sentences(text)
     tokens = tokenize(sentences)
-    entities = build_entities(find_candidates(sentences, tokens, text))
+    entities = build_entities(settle_names(find_candidates(sentences, tokens, text), text))
     count_mentions(entities, text, sentences)
     entities = [e for e in entities if e.mentions]
     opening = 1 if article.title else 0

@@ -1,4 +1,5 @@
-"""The shipped data under seeds/data: gazetteer, known organisations and people, lexicon, words.
+"""The shipped data under seeds/data: gazetteer, known organisations and people, Korean
+family names, lexicon, words.
 
 Every loader is cached: the files are read once per process.
 """
@@ -105,6 +106,12 @@ def known_people() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(
         (name, _split(hangul), _split(aka)) for name, hangul, aka in _rows("known_people.tsv")
     )
+
+
+@cache
+def family_names() -> dict[str, tuple[str, ...]]:
+    """Korean family names (Hangul) → the spellings the press uses, most common first."""
+    return {hangul: tuple(spellings.split()) for hangul, spellings in _rows("family_names.tsv")}
 
 
 @cache

@@ -79,17 +79,17 @@ async def send_delivery(
     channel = find_channel(config, claimed.digest_id, claimed.channel_key)
     if channel is None:
         return _record(db, claimed, "cancelled", "channel no longer in the config")
-    if _is_retired(db, claimed.channel_key):
-        return _record(db, claimed, "gone", "channel retired by an earlier 410")
+    if _is_retired(db, channel.key):
+        return _record(db, claimed, "gone", f"{channel.key} retired by an earlier 410")
     digest = digest_from_payload(claimed.payload)
     try:
         result = await deliver(channel, digest, smtp=config.smtp, http=http)
     except Exception as exc:  # a bug in a channel must not kill the sender loop
         result = SendResult("retry", f"internal error: {type(exc).__name__}: {exc}", None)
-    return _apply(db, claimed, result)
+    return _apply(db, claimed, result, channel.key)
 
 
-def _apply(db: Database, claimed: ClaimedDelivery, result: SendResult) -> str:
+def _apply(db: Database, claimed: ClaimedDelivery, result: SendResult, target: str) -> str:
     if result.outcome == "sent":
         status = _record(db, claimed, "sent", None)
         log.info(
@@ -101,13 +101,11 @@ def _apply(db: Database, claimed: ClaimedDelivery, result: SendResult) -> str:
         return status
     if result.outcome == "gone":
         with db.transaction() as session:
-            if session.get(ChannelState, claimed.channel_key) is None:
+            if session.get(ChannelState, target) is None:
                 session.add(
-                    ChannelState(
-                        channel_key=claimed.channel_key, disabled_at=utcnow(), reason=result.detail
-                    )
+                    ChannelState(channel_key=target, disabled_at=utcnow(), reason=result.detail)
                 )
-        log.warning("delivery.channel_gone", channel=claimed.channel_key, detail=result.detail)
+        log.warning("delivery.channel_gone", channel=target, detail=result.detail)
         return _record(db, claimed, "gone", result.detail)
     delay = (
         None

@@ -21,30 +21,30 @@ from watcher.tables import DigestWindow, Feed, Item, MatchRow
 def build_entries(
     session: Session,
     pending: list[tuple[MatchRow, Item]],
-    delivered_stories: set[int],
+    delivered: set[tuple[int, str]],
     max_items: int,
-) -> tuple[list[DigestEntry], list[int]]:
-    """Group pending matches by story, best first; return the entries and the item ids they
-    claim. Copies of a story this digest already sent are claimed without an entry; stories
-    past `max_items` stay pending for the next window."""
+) -> tuple[list[DigestEntry], list[tuple[int, str]]]:
+    """Group pending matches by story, best first; return the entries and the (item, rule)
+    pairs they claim. A match for a (story, rule) this digest already sent is claimed
+    without an entry (a syndicated copy); stories past `max_items` stay pending."""
     stories: dict[int, list[tuple[MatchRow, Item]]] = defaultdict(list)
+    claimed: list[tuple[int, str]] = []
     for row, item in pending:
-        stories[item.story_id or item.id].append((row, item))
+        story = item.story_id or item.id
+        if (story, row.rule_id) in delivered:
+            claimed.append((item.id, row.rule_id))
+        else:
+            stories[story].append((row, item))
     sources = _source_names(session, {item.feed_id for _, item in pending})
-    claimed: list[int] = []
-    ranked: list[tuple[tuple[float, datetime], DigestEntry, set[int]]] = []
+    ranked = []
     for story_id, rows in stories.items():
-        item_ids = {item.id for _, item in rows}
-        if story_id in delivered_stories:
-            claimed.extend(item_ids)
-            continue
         entry = _entry(session, story_id, rows, sources)
-        ranked.append(((entry.score, _when(rows)), entry, item_ids))
+        ranked.append(((entry.score, _when(rows)), entry, [(i.id, r.rule_id) for r, i in rows]))
     ranked.sort(key=lambda r: r[0], reverse=True)
     entries = []
-    for _, entry, item_ids in ranked[:max_items]:
+    for _, entry, pairs in ranked[:max_items]:
         entries.append(entry)
-        claimed.extend(item_ids)
+        claimed.extend(pairs)
     return entries, claimed
 
 

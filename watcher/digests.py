@@ -8,8 +8,6 @@ second node from claiming it again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -26,11 +24,10 @@ MAX_MISSED_WINDOWS = 10_000
 
 
 def channel_key(digest: DigestConfig, index: int) -> str:
-    """A stable name for a digest's channel: position, kind and a hash of its settings."""
-    channel = digest.to[index]
-    settings = json.dumps(channel.model_dump(mode="json"), sort_keys=True)
-    kind = next(iter(channel.model_dump()))
-    return f"{digest.id}/{index}:{kind}:{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
+    """The outbox's name for a digest's channel: its position and kind. Settings are left
+    out on purpose, so an operator who fixes a webhook URL or rotates a secret still gets
+    the digests waiting for that channel."""
+    return f"{digest.id}/{index}:{digest.to[index].kind}"
 
 
 def ensure_digest_states(db: Database, digests: list[DigestConfig], now: datetime) -> None:
@@ -42,15 +39,18 @@ def ensure_digest_states(db: Database, digests: list[DigestConfig], now: datetim
                 session.add(DigestState(digest_id=d.id, anchor_at=now))
 
 
-def due_window_end(session: Session, digest: DigestConfig, now: datetime) -> datetime | None:
-    """The end of the window to send now, or None if the digest is not due."""
+def due_window_end(
+    session: Session, digest: DigestConfig, now: datetime, rule_ids: set[str] | None = None
+) -> datetime | None:
+    """The end of the window to send now, or None if the digest is not due. `rule_ids`:
+    the rules in the config now (matches of removed rules never make a digest due)."""
     state = session.get(DigestState, digest.id)
     if state is None:
         return None
     if digest.schedule == "instant":
         oldest = session.scalar(
             select(MatchRow.matched_at)
-            .where(*_pending_conditions(digest, state, now))
+            .where(*_pending_conditions(digest, state, now, rule_ids))
             .order_by(MatchRow.matched_at)
             .limit(1)
         )
@@ -74,15 +74,28 @@ def _last_fire_time(digest: DigestConfig, after: datetime, now: datetime) -> dat
     return due.astimezone(UTC).replace(tzinfo=None) if due else None
 
 
-def _pending_conditions(digest: DigestConfig, state: DigestState, window_end: datetime) -> list:
+def _pending_conditions(
+    digest: DigestConfig,
+    state: DigestState,
+    window_end: datetime,
+    rule_ids: set[str] | None,
+) -> list:  # type: ignore[type-arg]
+    """Matches this digest has yet to send: notifying, in its window, of its rules, and
+    not claimed by it before for this (item, rule)."""
     conditions = [
         MatchRow.notify.is_(True),
         MatchRow.matched_at > state.anchor_at,
         MatchRow.matched_at <= window_end,
-        ~exists().where(DigestItem.digest_id == digest.id, DigestItem.item_id == MatchRow.item_id),
+        ~exists().where(
+            DigestItem.digest_id == digest.id,
+            DigestItem.item_id == MatchRow.item_id,
+            DigestItem.rule_id == MatchRow.rule_id,
+        ),
     ]
     if "*" not in digest.rules:
         conditions.append(MatchRow.rule_id.in_(digest.rules))
+    if rule_ids is not None:
+        conditions.append(MatchRow.rule_id.in_(rule_ids))
     return conditions
 
 
@@ -98,7 +111,7 @@ def claim_window(
     now = now or utcnow()
     try:
         with db.transaction() as session:
-            end = now if force else due_window_end(session, digest, now)
+            end = now if force else due_window_end(session, digest, now, rule_ids)
             if end is None:
                 return None
             window, _ = claim_in(session, digest, rule_ids, end, now)
@@ -119,10 +132,10 @@ def claim_in(
     pending = session.execute(
         select(MatchRow, Item)
         .join(Item, Item.id == MatchRow.item_id)
-        .where(*_pending_conditions(digest, state, end), MatchRow.rule_id.in_(rule_ids))
+        .where(*_pending_conditions(digest, state, end, rule_ids))
     ).all()
-    delivered_stories = _delivered_stories(session, digest.id, {i.story_id for _, i in pending})
-    entries, claimed_items = build_entries(session, pending, delivered_stories, digest.max_items)
+    delivered = _delivered_stories(session, digest.id, {i.story_id or i.id for _, i in pending})
+    entries, claimed = build_entries(session, pending, delivered, digest.max_items)
     window = DigestWindow(
         digest_id=digest.id,
         delivery_id=uuid.uuid4().hex,
@@ -133,8 +146,10 @@ def claim_in(
     )
     session.add(window)
     session.flush()
-    for item_id in claimed_items:
-        session.add(DigestItem(digest_id=digest.id, item_id=item_id, window_id=window.id))
+    for item_id, rule_id in claimed:
+        session.add(
+            DigestItem(digest_id=digest.id, item_id=item_id, rule_id=rule_id, window_id=window.id)
+        )
     state.last_window_end = end
     payload = digest_to_payload(digest, window, entries)
     if entries or digest.send_empty:
@@ -153,14 +168,13 @@ def claim_in(
     return window, payload
 
 
-def _delivered_stories(session: Session, digest_id: str, stories: set[int | None]) -> set[int]:
-    stories.discard(None)
+def _delivered_stories(session: Session, digest_id: str, stories: set[int]) -> set[tuple[int, str]]:
+    """(story, rule) pairs this digest has already sent."""
     if not stories:
         return set()
-    return set(
-        session.scalars(
-            select(Item.story_id)
-            .join(DigestItem, DigestItem.item_id == Item.id)
-            .where(DigestItem.digest_id == digest_id, Item.story_id.in_(stories))
-        )
+    rows = session.execute(
+        select(Item.story_id, DigestItem.rule_id)
+        .join(DigestItem, DigestItem.item_id == Item.id)
+        .where(DigestItem.digest_id == digest_id, Item.story_id.in_(stories))
     )
+    return {(story, rule) for story, rule in rows}

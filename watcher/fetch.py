@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -156,7 +156,7 @@ class Fetcher:
         async with self._client.stream("GET", url, headers=request_headers) as response:
             status = response.status_code
             headers = {k.lower(): v for k, v in response.headers.items()}
-            common = {
+            common: dict[str, Any] = {
                 "status": status,
                 "headers": headers,
                 "final_url": str(response.url),

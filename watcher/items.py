@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from watcher.links import canonical_link
@@ -19,6 +19,8 @@ from watcher.parse import ParsedEntry
 from watcher.tables import Item
 
 MAX_KEY_LENGTH = 500
+MAX_LINK_LENGTH = 2000  # canonical links are indexed; longer ones are stored as a hash
+MAX_LANG_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def store_entries(
             select(Item).where(Item.feed_id == feed_id, Item.key.in_(list(by_key)))
         )
     }
+    _lock_links(session, [e for k, e in by_key.items() if k not in existing])
     stored: list[StoredItem] = []
     for key, entry in by_key.items():
         digest = content_hash(entry)
@@ -82,17 +85,34 @@ def store_entries(
 def _copy(entry: ParsedEntry, item: Item, digest: str, now: datetime) -> None:
     item.guid = entry.guid
     item.link = entry.link
-    item.canonical_link = canonical_link(entry.link)
+    item.canonical_link = _indexable(canonical_link(entry.link))
     item.title = entry.title
     item.summary = entry.summary
     item.summary_html = entry.summary_html
     item.content = entry.content
     item.author = entry.author
     item.categories = list(entry.categories)
-    item.lang = entry.lang or ""
+    item.lang = (entry.lang or "")[:MAX_LANG_LENGTH]
     item.published_at = _naive_utc(entry.published)
     item.updated_at = now
     item.content_hash = digest
+
+
+def _lock_links(session: Session, new_entries: list[ParsedEntry]) -> None:
+    """On PostgreSQL, serialise concurrent polls storing the same canonical link, so two
+    feeds polled at once still fold one story (each sees the other's committed copy).
+    SQLite needs nothing: its write transactions are serial already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    links = sorted({_indexable(canonical_link(e.link)) for e in new_entries} - {None})
+    for link in links:  # in sorted order, so two polls never wait on each other in a cycle
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:link))"), {"link": link})
+
+
+def _indexable(link: str | None) -> str | None:
+    if link is None or len(link) <= MAX_LINK_LENGTH:
+        return link
+    return "sha256:" + hashlib.sha256(link.encode()).hexdigest()
 
 
 def _story_of(session: Session, item: Item) -> int:

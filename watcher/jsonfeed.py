@@ -120,7 +120,8 @@ def looks_like_json(body: bytes, content_type: str) -> bool:
 def load_json_feed(body: bytes, *, url: str) -> JsonFeed:
     """Validate a JSON Feed; raise FeedParseError if it is not JSON or not a JSON Feed."""
     try:
-        data = json.loads(body.decode("utf-8-sig", errors="replace"))
+        text = body.decode(json.detect_encoding(body), errors="replace").lstrip("\ufeff")
+        data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise FeedParseError(url, f"invalid JSON: {exc}") from exc
     version = data.get("version") if isinstance(data, dict) else None

@@ -7,6 +7,10 @@ without limit: HARDENING P2) and out-of-range character references are replaced
 (feedparser raises on them: HARDENING §0.3). feedparser only ever gets a
 `BytesIO` (a `bytes` or `str` argument is read as a path or URL: HARDENING P1),
 and anything it raises becomes `FeedParseError` (P3).
+
+feedparser's HTML sanitiser is off: it is quadratic on an unclosed comment
+(`<!--<!--…`), and all feed HTML is sanitised with nh3 where it is rendered
+(HARDENING C1). `summary_html` is therefore raw, untrusted HTML.
 """
 
 from __future__ import annotations
@@ -31,11 +35,11 @@ from watcher.text import clean, collapse, html_to_text, plain
 # feedparser resolves <guid>/<id> against the feed URL unless isPermaLink="false", so an
 # item's identity would change when its feed moves (a 301): keep ids as written.
 # Links made from such guids are resolved in `_link` instead.
-
+_FeedParserMixin.can_be_relative_uri = frozenset(_FeedParserMixin.can_be_relative_uri - {"id"})
 _LINK_SCHEMES = frozenset({"http", "https"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-_XML_DECLARATION = re.compile(rb"^<\?xml[^>]*?>")
+_XML_DECLARATION = re.compile(rb"<\?xml[\s?]", re.IGNORECASE)
 _SPACES = re.compile(rb"[ \t\r\n]*")
 _DECL_TOKEN = re.compile(rb"[\"'\[\]>]|<!--")
 _HEAD_END = re.compile(rb"<\w")
@@ -51,7 +55,7 @@ class ParsedEntry:
     link: str = ""
     title: str = ""
     summary: str = ""  # plain text; the content's text when the entry has no summary
-    summary_html: str = ""  # untrusted HTML of the summary (or content); sanitise to render
+    summary_html: str = ""  # raw, untrusted HTML of the summary (or content): sanitise to render
     content: str = ""  # plain text of the full content, "" when it adds nothing to summary
     author: str = ""
     categories: tuple[str, ...] = ()
@@ -96,17 +100,23 @@ def _run_feedparser(
     body: bytes, url: str, content_type: str, headers: Mapping[str, str]
 ) -> tuple[Any, list[str]]:
     data, warnings = _to_utf8(body, content_type)
-    data = data
+    data = _repair_charrefs(_neutralise_dtd(data, url))
     media = content_type.split(";", 1)[0].strip() or "application/xml"
     response_headers = {"content-type": f"{media}; charset=utf-8", "content-location": url}
     if headers.get("content-language"):
         response_headers["content-language"] = headers["content-language"]
-    result = feedparser.parse(body if body.startswith(b"/") else io.BytesIO(data), response_headers=response_headers)
+    result = feedparser.parse(
+        io.BytesIO(data), response_headers=response_headers, sanitize_html=False
+    )
     return result, warnings
 
 
 def _to_utf8(body: bytes, content_type: str) -> tuple[bytes, list[str]]:
-    """Decode as feedparser would (HTTP charset, XML declaration, BOM, fallbacks) to UTF-8."""
+    """Decode as feedparser would (HTTP charset, XML declaration, BOM, fallbacks) to UTF-8.
+
+    The DTD is neutralised after this, so no encoding (UTF-16, say) can hide it.
+    Its last fallback, ISO-8859-2, decodes any bytes, so the result is always UTF-8.
+    """
     scratch: dict[str, Any] = {}
     http_headers = {"content-type": content_type} if content_type else {}
     data = convert_to_utf8(http_headers, body, scratch)
@@ -114,15 +124,10 @@ def _to_utf8(body: bytes, content_type: str) -> tuple[bytes, list[str]]:
     problem = scratch.get("bozo_exception")
     if isinstance(problem, feedparser.CharacterEncodingOverride):
         warnings.append(f"{type(problem).__name__}: {problem}")
-    if not scratch.get("encoding"):  # no encoding worked: keep what UTF-8 can make of it
-        warnings.append("CharacterEncodingUnknown: decoded as UTF-8 with replacements")
-        text = body.decode("utf-8", errors="replace").encode()
-        data = _XML_DECLARATION.sub(b"", text.lstrip())
-        data = b"<?xml version='1.0' encoding='utf-8'?>\n" + data
     return data, warnings
 
 
-def neutralise_dtd(data: bytes, url: str) -> bytes:
+def _neutralise_dtd(data: bytes, url: str) -> bytes:
     """Drop DTD internal subsets, stray declarations and comments from the prolog.
 
     A DOCTYPE keeps its name and external id (never fetched), so RSS 0.91's
@@ -135,7 +140,7 @@ def neutralise_dtd(data: bytes, url: str) -> bytes:
         pos = _skip_spaces(data, pos)
         if data.startswith(b"<?", pos):
             end = _find_end(data, b"?>", pos, url)
-            is_declaration = data[pos : pos + 6].lower() in (b"<?xml ", b"<?xml?")
+            is_declaration = _XML_DECLARATION.match(data, pos) is not None
             if not (is_declaration and seen_declaration):
                 kept.append(data[pos:end])
             seen_declaration = seen_declaration or is_declaration
@@ -188,7 +193,7 @@ def _declaration_end(data: bytes, pos: int, url: str) -> tuple[int, int | None]:
     raise FeedParseError(url, "unterminated DOCTYPE or declaration")
 
 
-def repair_charrefs(data: bytes) -> bytes:
+def _repair_charrefs(data: bytes) -> bytes:
     """Replace character references no string can hold (NUL, surrogates, > U+10FFFF)."""
 
     def fix(found: re.Match[bytes]) -> bytes:
@@ -234,8 +239,9 @@ def _hint(result: Any) -> str:
 def _entry(e: Any, feed_lang: str, url: str) -> ParsedEntry:
     title_detail = dict.get(e, "title_detail")
     summary_detail = dict.get(e, "summary_detail")
-    contents = dict.get(e, "content") or []
-    content_detail = contents[0] if contents else None
+    contents = [c for c in dict.get(e, "content") or [] if isinstance(c, dict)]
+    html_contents = [c for c in contents if dict.get(c, "type") in _HTML_TYPES]
+    content_detail = (html_contents or contents or [None])[0]
     summary, content = _text(summary_detail), _text(content_detail)
     published, updated = _utc(e, "published_parsed"), _utc(e, "updated_parsed")
     author = dict.get(e, "author_detail") or {}

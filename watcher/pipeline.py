@@ -25,6 +25,9 @@ from watcher.storage import Database, utcnow
 from watcher.tables import Feed
 
 log = structlog.get_logger("newswatch")
+MAX_TITLE = 1000
+MAX_URL = 2048
+MAX_VALIDATOR = 1000
 
 
 def fetch_settings(poll: PollConfig) -> FetchSettings:
@@ -71,7 +74,9 @@ async def poll_feed(ctx: PollContext, claimed: ClaimedFeed) -> PollReport:
     try:
         report = await _poll(ctx, claimed)
     except Exception as exc:  # a bug or a database fault: record it and keep polling others
-        message = f"internal error: {type(exc).__name__}: {exc}"
+        log.exception("feed.poll_crashed", feed_url=claimed.url)
+        first_line = (str(exc).splitlines() or [""])[0][:300]  # not the SQL and its parameters
+        message = f"internal error: {type(exc).__name__}: {first_line}"
         report = PollReport(claimed.url, "error", error=message)
         await asyncio.to_thread(_record_failure, ctx, claimed, message, None, "error")
     log.info(
@@ -129,9 +134,10 @@ def _record_success(
             backfill=ctx.config.poll.backfill,
             now=now,
         )
-        feed.title = parsed.title or feed.title
-        feed.etag, feed.last_modified = result.etag, result.last_modified
-        if result.permanent_redirect:
+        feed.title = (parsed.title or feed.title or "")[:MAX_TITLE] or None
+        feed.etag = _validator(result.etag)
+        feed.last_modified = _validator(result.last_modified)
+        if result.permanent_redirect and len(result.permanent_redirect) <= MAX_URL:
             feed.fetch_url = result.permanent_redirect
         feed.last_status = "ok"
         feed.last_error = "; ".join(parsed.warnings)[:2000] or None
@@ -161,7 +167,7 @@ def _record_unchanged(ctx: PollContext, claimed: ClaimedFeed, result: FetchResul
     with ctx.db.transaction() as session:
         feed = session.get_one(Feed, claimed.id)
         feed.last_status, feed.error_count = "not_modified", 0
-        feed.last_success_at = feed.last_success_at or now
+        feed.last_success_at = now
         _finish(feed, now, next_check_after_success(ctx.config.poll, feed_cfg, now))
 
 
@@ -186,6 +192,11 @@ def _record_failure(
 def _finish(feed: Feed, now, next_check_at) -> None:  # type: ignore[no-untyped-def]
     feed.last_polled_at, feed.next_check_at = now, next_check_at
     feed.lease_owner = feed.lease_until = None
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag / Last-Modified to send back, unless absurdly long (then: a full GET)."""
+    return value if value and len(value) <= MAX_VALIDATOR else None
 
 
 def _iso(value) -> str | None:  # type: ignore[no-untyped-def]

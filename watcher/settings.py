@@ -91,7 +91,7 @@ class PollConfig(Strict):
 class FeedConfig(Strict):
     """One feed to poll."""
 
-    url: str
+    url: str = Field(max_length=2048)
     name: str | None = None
     interval: Duration | None = None
     tags: list[str] = []

@@ -26,12 +26,15 @@ def health(db: Database, extra: dict[str, Any]) -> dict[str, Any]:
     outbox = outbox_counts(db)
     failing = [f for f in feeds if f.error_count and not f.disabled]
     problems = [f"{f.url}: {f.last_error}" for f in failing]
+    problems += [f"{f.url}: disabled ({f.last_error})" for f in feeds if f.disabled]
     if outbox.get("dead"):
         problems.append(f"{outbox['dead']} deliveries are dead (retries exhausted)")
     if extra.get("config_error"):
         problems.append("config reload failed; the last good config is running")
     body = {
-        "ok": not extra.get("config_error") and not outbox.get("dead"),
+        "ok": not extra.get("config_error")
+        and not outbox.get("dead")
+        and not any(f.disabled for f in feeds),
         "problems": problems,
         "feeds": {
             "total": len(feeds),

@@ -34,11 +34,11 @@ class Feed(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    fetch_url: Mapped[str | None] = mapped_column(String(2048))  # after a permanent redirect
-    name: Mapped[str | None] = mapped_column(String(512))
-    title: Mapped[str | None] = mapped_column(String(512))  # the feed's own title
-    etag: Mapped[str | None] = mapped_column(String(512))
-    last_modified: Mapped[str | None] = mapped_column(String(128))
+    fetch_url: Mapped[str | None] = mapped_column(Text)  # after a permanent redirect
+    name: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)  # the feed's own title
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     next_check_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     last_polled_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -74,7 +74,7 @@ class Item(Base):
     content: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(Text, default="")
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    lang: Mapped[str] = mapped_column(String(32), default="")
+    lang: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -122,7 +122,8 @@ class DigestWindow(Base):
 
 
 class DigestItem(Base):
-    """An item claimed by a digest window: each item goes out once per digest."""
+    """An item's match claimed by a digest window: each (item, rule) goes out once per
+    digest, so a changed item that now matches another rule is sent again."""
 
     __tablename__ = "digest_items"
 
@@ -130,6 +131,7 @@ class DigestItem(Base):
     item_id: Mapped[int] = mapped_column(
         ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
     )
+    rule_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     window_id: Mapped[int] = mapped_column(ForeignKey("digest_windows.id", ondelete="CASCADE"))
 
 
@@ -157,7 +159,8 @@ class Delivery(Base):
 
 
 class ChannelState(Base):
-    """A channel the receiver retired (HTTP 410): later deliveries to it are not attempted."""
+    """A channel target the receiver retired (HTTP 410), keyed by the notifier's
+    `channel.key` (e.g. `webhook:URL`): later deliveries to it are not attempted."""
 
     __tablename__ = "channel_state"
 

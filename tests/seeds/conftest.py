@@ -1,5 +1,5 @@
 """Shared fixtures for the seeds tests: the seed article (read from ../shared/seeds, never
-copied into the repo) and the two short articles written for these tests."""
+copied into the repo) and the short articles written for these tests (tests/seeds/data)."""
 
 from __future__ import annotations
 
@@ -34,3 +34,13 @@ def resignation() -> Profile:
 @pytest.fixture(scope="session")
 def transfer() -> Profile:
     return seed(str(DATA / "transfer.txt"))
+
+
+@pytest.fixture(scope="session")
+def harbour_freight() -> Profile:
+    return seed(str(DATA / "harbour_freight.txt"))
+
+
+@pytest.fixture(scope="session")
+def charity() -> Profile:
+    return seed(str(DATA / "charity.txt"))

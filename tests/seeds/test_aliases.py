@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from seeds import Profile
 from seeds.aliases import is_ordinary, org_aliases, parts, place_aliases
 from seeds.candidates import gazetteer
-from seeds.korean import hangul_forms, mr_name, parse_name, spellings, split_syllables
+from seeds.hangul import mr_name, spellings
+from seeds.korean import hangul_forms, parse_name, split_syllables
 from seeds.resources import PlaceEntry
 
 
@@ -97,6 +100,15 @@ def test_organisation_acronyms_both_ways_and_spellings() -> None:
 )
 def test_syllable_spellings(hangul: str, expected: set[str]) -> None:
     assert set(spellings(hangul)) == expected
+
+
+@given(st.integers(min_value=0xAC00, max_value=0xD7A3).map(chr))
+def test_every_syllable_has_plain_spellings_that_read_back_as_korean(hangul: str) -> None:
+    forms = spellings(hangul)
+    assert forms
+    assert all(f.isascii() and f.isalpha() and f.islower() for f in forms)
+    assert all(split_syllables(f) for f in forms)
+    assert mr_name("조" + hangul).startswith("Cho ")
 
 
 def test_romanised_names_are_read_in_both_orders() -> None:

@@ -84,3 +84,33 @@ def test_test_rule_reports_a_bad_query(tmp_path: Path) -> None:
     result = newswatch("test-rule", '"unclosed', "--text", "x", cwd=tmp_path)
     assert result.returncode == 1
     assert "query error: column 1" in result.stderr
+
+
+ARTICLE = """\
+Harbour Freight chief executive Marta Lindqvist resigned on Monday after the board of
+Harbour Freight rejected her plan to sell the Baltic shipping unit. Lindqvist, 52, said
+she was leaving "with regret". Chairman Piet Vos will lead Harbour Freight until a
+successor is found, the company said in Oslo.
+"""
+
+
+def test_seed_prints_entities_and_rules_and_merges_them(tmp_path: Path) -> None:
+    (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    config = tmp_path / "nw.yaml"
+    config.write_text("# my watch\nrules: []  # filled by seed\n", encoding="utf-8")
+    result = newswatch("seed", "article.txt", "--json", "--merge", "nw.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    profile = json.loads(result.stdout)
+    assert profile["subject"] == "Marta Lindqvist"
+    assert {e["type"] for e in profile["entities"]} >= {"person", "org"}
+    assert profile["rules"][0]["id"] == "marta-lindqvist"
+    merged = config.read_text(encoding="utf-8")
+    assert merged.startswith("# my watch\n")
+    check = newswatch("--config", "nw.yaml", "check", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+
+
+def test_seed_names_a_missing_article(tmp_path: Path) -> None:
+    result = newswatch("seed", "nowhere.txt", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "nowhere.txt" in result.stderr

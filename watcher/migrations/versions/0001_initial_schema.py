@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 01:09:41.846524
+Create Date: 2026-11-28 02:00:34.890021
 """
 
 from alembic import op
@@ -44,11 +44,11 @@ def upgrade() -> None:
     op.create_table('feeds',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('url', sa.String(length=2048), nullable=False),
-    sa.Column('fetch_url', sa.String(length=2048), nullable=True),
-    sa.Column('name', sa.String(length=512), nullable=True),
-    sa.Column('title', sa.String(length=512), nullable=True),
-    sa.Column('etag', sa.String(length=512), nullable=True),
-    sa.Column('last_modified', sa.String(length=128), nullable=True),
+    sa.Column('fetch_url', sa.Text(), nullable=True),
+    sa.Column('name', sa.Text(), nullable=True),
+    sa.Column('title', sa.Text(), nullable=True),
+    sa.Column('etag', sa.Text(), nullable=True),
+    sa.Column('last_modified', sa.Text(), nullable=True),
     sa.Column('next_check_at', sa.DateTime(), nullable=False),
     sa.Column('last_polled_at', sa.DateTime(), nullable=True),
     sa.Column('last_success_at', sa.DateTime(), nullable=True),
@@ -100,7 +100,7 @@ def upgrade() -> None:
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('author', sa.Text(), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
-    sa.Column('lang', sa.String(length=32), nullable=False),
+    sa.Column('lang', sa.Text(), nullable=False),
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('first_seen_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -117,10 +117,11 @@ def upgrade() -> None:
     op.create_table('digest_items',
     sa.Column('digest_id', sa.String(length=128), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('rule_id', sa.String(length=128), nullable=False),
     sa.Column('window_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['window_id'], ['digest_windows.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('digest_id', 'item_id')
+    sa.PrimaryKeyConstraint('digest_id', 'item_id', 'rule_id')
     )
     op.create_table('matches',
     sa.Column('id', sa.Integer(), nullable=False),
