@@ -100,7 +100,8 @@ def shorten(text: str, limit: int) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Feed HTML as plain text (tags dropped, entities decoded)."""
-    with_breaks = _BLOCK_END.sub("\n", fragment)
+    # nh3 is quadratic in nesting depth: longer feed HTML is cut before it is cleaned
+    with_breaks = _BLOCK_END.sub("\n", fragment[:SUMMARY_HTML_LIMIT])
     return clean_text(html.unescape(nh3.clean(with_breaks, tags=set())))
 
 

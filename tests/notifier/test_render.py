@@ -189,3 +189,15 @@ def test_one_line_never_leaves_line_breaks(text: str) -> None:
 )
 def test_sanitiser_output_never_holds_javascript_urls(fragment: str) -> None:
     assert "javascript:" not in sanitize_html(fragment).lower()
+
+
+def test_deeply_nested_feed_html_renders_quickly() -> None:
+    import time
+
+    from notifier import render_html
+    from tests.notifier.samples import make_digest, make_entry
+
+    hostile = "<div>" * 40_000 + "deep" + "</div>" * 40_000
+    started = time.monotonic()
+    render_html(make_digest(make_entry(summary_html=hostile)))
+    assert time.monotonic() - started < 1.0
