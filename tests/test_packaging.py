@@ -1,0 +1,52 @@
+"""The distribution: one wheel with the four packages and the data they read at run time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import notifier
+import rules
+import seeds
+import watcher
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_each_package_loads_from_this_repository() -> None:
+    for package in (rules, notifier, seeds, watcher):
+        assert Path(package.__file__).resolve().parent.parent == ROOT
+
+
+def test_the_wheel_carries_migrations_templates_and_seed_data(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=300,
+    )
+    [wheel] = tmp_path.glob("newswatch-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in (
+        "watcher/migrations/env.py",
+        "watcher/migrations/script.py.mako",
+        "watcher/migrations/versions/0001_initial_schema.py",
+        "notifier/render/templates/digest.html.j2",
+        "seeds/jo-song-gil.yaml",
+    ):
+        assert expected in names, expected
+    assert any(n.startswith("seeds/data/") for n in names)
+    assert not any(n.startswith(("tests/", "bench/")) for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "newswatch = watcher.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
