@@ -42,8 +42,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value or not value.strip():
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(value) if len(value) <= 12 else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
