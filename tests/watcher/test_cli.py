@@ -114,3 +114,54 @@ def test_seed_names_a_missing_article(tmp_path: Path) -> None:
     result = newswatch("seed", "nowhere.txt", cwd=tmp_path)
     assert result.returncode == 1
     assert "nowhere.txt" in result.stderr
+
+
+def test_preview_send_and_feeds_commands(tmp_path: Path) -> None:
+    with FeedServer(FEEDS_DIR / "wave2") as server:
+        write_config(
+            tmp_path / "nw.yaml",
+            {
+                "database": f"sqlite:///{tmp_path / 'nw.db'}",
+                "poll": {"backfill": "all"},
+                "feeds": [
+                    {"url": server.url("/bluebay-times.xml"), "name": "Bluebay"},
+                    {"url": server.url("/absent.xml"), "name": "Absent"},
+                ],
+                "rules": [{"id": "jo", "query": '"Jo Song Gil"'}],
+                "digests": [{"id": "daily", "schedule": "daily", "to": [{"file": {"dir": "out"}}]}],
+            },
+        )
+        # The digest exists before the poll, so what the poll matches is pending for it.
+        assert newswatch("--config", "nw.yaml", "db", "upgrade", cwd=tmp_path).returncode == 0
+        newswatch("--config", "nw.yaml", "digest", "preview", "daily", cwd=tmp_path)
+        polled = newswatch("--config", "nw.yaml", "once", cwd=tmp_path)
+        assert "1 failed" in polled.stderr
+
+    preview = newswatch(
+        "--config", "nw.yaml", "digest", "preview", "daily", "--html", "p.html", cwd=tmp_path
+    )
+    assert preview.returncode == 0, preview.stderr
+    assert "Jo Song" in preview.stdout
+    assert "<html" in (tmp_path / "p.html").read_text(encoding="utf-8").lower()
+    assert not (tmp_path / "out").exists(), "a preview sends nothing"
+
+    sent = newswatch("--config", "nw.yaml", "digest", "send", "daily", cwd=tmp_path)
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.strip() == "daily/0:file: sent"
+    assert len(list((tmp_path / "out").glob("*.json"))) == 1
+    again = newswatch("--config", "nw.yaml", "digest", "send", "daily", cwd=tmp_path)
+    assert again.stdout.strip() == "nothing to send", "each item goes out once per digest"
+
+    table = newswatch("--config", "nw.yaml", "feeds", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    rows = table.stdout.splitlines()
+    assert any(r.startswith("ok ") and r.endswith("Bluebay") for r in rows)
+    assert any(r.startswith("error ") and r.endswith("Absent") for r in rows)
+    assert any("HTTP 404" in r for r in rows)
+
+
+def test_an_unknown_digest_id_is_named(tmp_path: Path) -> None:
+    write_config(tmp_path / "nw.yaml", {"database": f"sqlite:///{tmp_path / 'nw.db'}"})
+    result = newswatch("--config", "nw.yaml", "digest", "send", "nope", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no digest 'nope' in the config (known: none)" in result.stderr
