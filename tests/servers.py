@@ -19,25 +19,32 @@ Per-path overrides (the path without query string) replace the file until `clear
     set_body(path, raw_bytes, content_type=..., headers={...})
     set_broken(path)                                  # malformed XML, no usable entries
     set_trickle(path, bytes_per_second, body=None)    # slow body (the file or a small feed)
-    set_gzip_bomb(path)                               # 1 GiB of gzip in ~1 MB on the wire
+    set_gzip_bomb(path)                               # 1 GiB as gzip, ~1 MB on the wire
     set_endless(path)                                 # chunked body that never ends
     set_reset(path)                                   # close the connection, no response
     clear(path) / clear()
 
 Every request is logged (thread-safe) as a `Request(method, path, target,
-headers, status)`; `requests`, `count(path, conditional=...)`,
-`wait_for_requests(n, path, timeout)` and `max_in_flight` read the log.
+headers, status)` (`headers` with lower-case names; `.conditional` is true when
+If-None-Match or If-Modified-Since was sent). Read the log with `requests`,
+`count(path, conditional=...)`, `max_in_flight` (most requests handled at once)
+and `wait_for_requests(n, path, timeout)`, which blocks (from async code: `await
+asyncio.to_thread(server.wait_for_requests, n)`); `reset_log()` empties it.
+
+Also exported: `FEEDS_DIR` (tests/data/feeds, the dev corpus with wave1..3),
+`SMALL_FEED` and `BROKEN_XML` (bodies), `content_type(name, body)` and
+`gzip_bomb(mebibytes=1024)`.
 """
 
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import socket
 import struct
 import sys
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
@@ -164,7 +171,7 @@ class FeedServer:
         self._set(path, lambda h, p: h.trickle(body or self._file_body(p), bytes_per_second))
 
     def set_gzip_bomb(self, path: str) -> None:
-        """Answer with 1 GiB of spaces as gzip (64 members, ~1 MB on the wire)."""
+        """Answer with 1 GiB of spaces as one gzip member (~1 MB on the wire)."""
         self._set(path, lambda h, p: h.reply(200, gzip_bomb(), {"Content-Encoding": "gzip"}))
 
     def set_endless(self, path: str) -> None:
@@ -368,6 +375,19 @@ def content_type(name: str, body: bytes) -> str:
 
 
 @functools.cache
-def gzip_bomb() -> bytes:
-    """1 GiB of spaces as 64 concatenated gzip members of 16 MiB each (valid gzip)."""
-    return gzip.compress(b" " * (16 << 20), compresslevel=9) * 64
+def gzip_bomb(mebibytes: int = 1024) -> bytes:
+    """One valid gzip member holding `mebibytes` MiB of spaces (1 GiB → ~1 MB on the wire).
+
+    After a full flush deflate restarts byte-aligned with an empty history, so the
+    compressed form of each further MiB is the same block; repeat it, then close the
+    stream with an empty final block and the CRC-32/size trailer.
+    """
+    mib = b" " * (1 << 20)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    head = compressor.compress(mib) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(mib) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(mebibytes):
+        crc = zlib.crc32(mib, crc)
+    trailer = struct.pack("<II", crc, (mebibytes << 20) & 0xFFFFFFFF)
+    return head + block * (mebibytes - 1) + b"\x03\x00" + trailer
