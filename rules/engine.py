@@ -1,16 +1,10 @@
 """Compile rules once, then match documents against all of them.
 
-For now every rule is evaluated with the reference evaluator (`rules.reference`); a
-faster engine can replace it behind `Matcher` and be tested against it.
-
-Score of a matching rule (documented, simple, stable):
-
-    score = PRIORITY_WEIGHTS[priority]
-            × Σ over distinct matched terms t of  boost(t) × max FIELD_WEIGHTS[field of a hit of t]
-
-A term is a positive leaf as the query wrote it (`Jo Song Gil`, `defect*`); when one term
-appears twice in a query, its largest boost counts. With the defaults, a title hit is
-worth 2, a hit elsewhere 1, and a high-priority rule 1.5 times as much.
+`compile_rules` returns the one-pass `Matcher` (`rules.matcher`): the cost of matching a
+document grows with its length and with the terms that occur in it, not with the number
+of rules. `compile_reference_rules` returns a `ReferenceMatcher` with the same API that
+evaluates every rule with the reference evaluator (`rules.reference`), one by one; the
+tests and benchmarks hold the two against each other. Both score with `rules.scoring`.
 """
 
 from __future__ import annotations
@@ -21,32 +15,61 @@ from typing import Any
 
 from rules.config import RuleConfig
 from rules.errors import DuplicateRuleError
-from rules.model import Document, Hit, Match
-from rules.query import Field, Node, Not, Phrase, Term, parse_query
+from rules.index import RuleIndex
+from rules.matcher import Matcher
+from rules.model import Document, Match
+from rules.query import Node, parse_query
 from rules.reference import PreparedDocument, ReferenceQuery
+from rules.scoring import (
+    DEFAULT_FIELD_WEIGHT,
+    FIELD_WEIGHTS,
+    PRIORITY_WEIGHTS,
+    score_hits,
+    term_boosts,
+)
 
-FIELD_WEIGHTS: Mapping[str, float] = {"title": 2.0}
-"""Weight of a hit by field; fields not listed weigh DEFAULT_FIELD_WEIGHT."""
-DEFAULT_FIELD_WEIGHT = 1.0
-PRIORITY_WEIGHTS: Mapping[str, float] = {"low": 0.5, "normal": 1.0, "high": 1.5}
+__all__ = [
+    "DEFAULT_FIELD_WEIGHT",
+    "FIELD_WEIGHTS",
+    "PRIORITY_WEIGHTS",
+    "Matcher",
+    "ReferenceMatcher",
+    "compile_reference_rules",
+    "compile_rules",
+    "score_hits",
+]
+
+RuleInput = RuleConfig | Mapping[str, Any]
+
+
+def compile_rules(rules: Iterable[RuleInput]) -> Matcher:
+    """Validate and compile rules (models or plain dicts) into a Matcher.
+
+    Raises QuerySyntaxError for a query that does not parse, pydantic's ValidationError
+    for other invalid fields, DuplicateRuleError when two rules share an id. Pure Python
+    and self-contained: a caller may run it in a worker thread on config reload.
+    """
+    index = RuleIndex()
+    for config, node in _validated(rules):
+        index.add(config, node)
+    return Matcher(index)
 
 
 @dataclass(frozen=True, slots=True)
-class CompiledRule:
+class _ReferenceRule:
     config: RuleConfig
     query: ReferenceQuery
-    boosts: Mapping[str, float]  # term label → largest boost among its positive leaves
+    boosts: Mapping[str, float]
 
 
-class Matcher:
-    """Matches documents against a fixed set of compiled rules."""
+class ReferenceMatcher:
+    """`Matcher`'s API, evaluating each rule in turn with the reference evaluator."""
 
-    def __init__(self, rules: Iterable[CompiledRule]) -> None:
+    def __init__(self, rules: Iterable[_ReferenceRule]) -> None:
         self._rules = tuple(rules)
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
-        """The ids of the compiled rules, in the order given."""
         return tuple(r.config.id for r in self._rules)
 
     @property
@@ -67,20 +90,22 @@ class Matcher:
         return sorted(matches, key=lambda m: (-m.score, m.rule_id))
 
 
-def compile_rules(rules: Iterable[RuleConfig | Mapping[str, Any]]) -> Matcher:
-    """Validate and compile rules (models or plain dicts) into a Matcher.
+def compile_reference_rules(rules: Iterable[RuleInput]) -> ReferenceMatcher:
+    """Like `compile_rules`, for the slow, obviously right reference matcher."""
+    return ReferenceMatcher(
+        _ReferenceRule(config, ReferenceQuery(node), term_boosts(node))
+        for config, node in _validated(rules)
+    )
 
-    Raises QuerySyntaxError for a query that does not parse, pydantic's ValidationError
-    for other invalid fields, DuplicateRuleError when two rules share an id.
-    """
-    compiled: dict[str, CompiledRule] = {}
+
+def _validated(rules: Iterable[RuleInput]) -> Iterable[tuple[RuleConfig, Node]]:
+    seen: set[str] = set()
     for rule in rules:
         config = rule if isinstance(rule, RuleConfig) else _validate(rule)
-        if config.id in compiled:
+        if config.id in seen:
             raise DuplicateRuleError(config.id)
-        node = parse_query(config.query)
-        compiled[config.id] = CompiledRule(config, ReferenceQuery(node), _boosts(node))
-    return Matcher(compiled.values())
+        seen.add(config.id)
+        yield config, parse_query(config.query)
 
 
 def _validate(rule: Mapping[str, Any]) -> RuleConfig:
@@ -88,26 +113,3 @@ def _validate(rule: Mapping[str, Any]) -> RuleConfig:
     if isinstance(query, str):
         parse_query(query)  # a bad query raises QuerySyntaxError itself, with its column
     return RuleConfig.model_validate(dict(rule))
-
-
-def score_hits(hits: Iterable[Hit], boosts: Mapping[str, float], priority: str) -> float:
-    """The score formula of the module docstring."""
-    best: dict[str, float] = {}
-    for hit in hits:
-        weight = FIELD_WEIGHTS.get(hit.field, DEFAULT_FIELD_WEIGHT)
-        best[hit.term] = max(best.get(hit.term, 0.0), weight)
-    total = sum(boosts.get(term, 1.0) * weight for term, weight in best.items())
-    return total * PRIORITY_WEIGHTS[priority]
-
-
-def _boosts(node: Node, negated: bool = False) -> dict[str, float]:
-    if isinstance(node, Term | Phrase):
-        return {} if negated else {node.label: node.boost}
-    if isinstance(node, Not):
-        return _boosts(node.child, True)
-    children = (node.child,) if isinstance(node, Field) else node.children
-    boosts: dict[str, float] = {}
-    for child in children:
-        for term, boost in _boosts(child, negated).items():
-            boosts[term] = max(boosts.get(term, 0.0), boost)
-    return boosts

@@ -52,6 +52,13 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def has_tokens(text: str) -> bool:
+    """`bool(tokenize(text))`, without building the tokens."""
+    if text.isascii():
+        return _ASCII_TOKEN_RE.search(text) is not None
+    return any(_char_kind(ch) != _OTHER for ch in text)
+
+
 @lru_cache(maxsize=8192)
 def _char_kind(ch: str) -> int:
     if ch < "\x80":

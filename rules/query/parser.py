@@ -14,22 +14,34 @@ to an equal tree. A query must need at least one term to be present: `-a` alone,
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rules.errors import QuerySyntaxError
 from rules.normalize import normalize
 from rules.query.ast import And, Field, Node, Not, Or, Phrase, Term
 from rules.query.lexer import Kind, Lexeme, lex
-from rules.tokens import tokenize
+from rules.tokens import has_tokens
 
 MAX_DEPTH = 50
 """Groups, fields and negations nested deeper than this are rejected."""
+PARSE_CACHE_SIZE = 256
+_PART_RE = re.compile(r"\S+")
 
 _OPERAND_START = frozenset({Kind.WORD, Kind.PHRASE, Kind.FIELD, Kind.LPAREN, Kind.NOT, Kind.MINUS})
 _OPERATORS = frozenset({Kind.AND, Kind.OR, Kind.NOT, Kind.MINUS})
 
 
 def parse_query(query: str) -> Node:
-    """Parse `query` into a tree; raises QuerySyntaxError with the column of the problem."""
+    """Parse `query` into a tree; raises QuerySyntaxError with the column of the problem.
+
+    The last few hundred trees are kept (trees are immutable): validating a rule and
+    compiling it parse the same query several times in a row.
+    """
+    return _parse(query)
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse(query: str) -> Node:
     if not query.strip():
         raise QuerySyntaxError(query, 1, "empty query")
     return _Parser(query, lex(query)).parse()
@@ -37,7 +49,7 @@ def parse_query(query: str) -> Node:
 
 def searchable(text: str) -> bool:
     """True when `text` holds at least one letter or digit to match."""
-    return bool(tokenize(normalize(text).text))
+    return has_tokens(normalize(text).text)
 
 
 class _Parser:
@@ -151,7 +163,7 @@ def _term(parser: _Parser, tok: Lexeme) -> Term:
 
 def _phrase(parser: _Parser, tok: Lexeme) -> Phrase:
     parts: list[str] = []
-    for m in re.finditer(r"\S+", tok.text):
+    for m in _PART_RE.finditer(tok.text):
         part = m.group()
         body = part.removesuffix("*")
         star = body.find("*")

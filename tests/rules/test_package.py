@@ -23,6 +23,7 @@ def test_public_names() -> None:
         "compile_rules",
         "normalize",
         "parse_query",
+        "snippet",
         "to_query",
     }
     for name in rules.__all__:

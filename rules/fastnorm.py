@@ -1,0 +1,172 @@
+"""Normalisation for the matcher: the text and spans of `rules.normalize`, computed cheaply.
+
+`normalize_fast(text)` returns exactly `normalize(text).text`, and its `span()` returns
+exactly what `normalize(text).span()` returns, but nothing is built per character:
+
+- the markup pass copies the text between tags and entities as whole slices
+  (`rules.markup`: the reference's own regex and replacements, tried less often);
+- the fold pass lower-cases ASCII runs in one call and folds only the clusters that hold a
+  non-ASCII character (the reference's own cluster rule and `_fold_cluster`);
+- each pass records the list of its edits (a span of its input replaced by so many
+  characters) instead of two integer arrays the length of the text, and spans are
+  looked up on demand by bisection through the passes, innermost first.
+
+Passes repeat while markup remains, as in the reference. `tests/rules/test_fastnorm.py`
+checks text and every character's span against `rules.normalize` on generated input.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+
+from rules.chars import simple_run
+from rules.markup import Edits, has_markup, strip_markup
+from rules.normalize import MAX_PASSES, _continues_cluster, _fold_cluster
+
+_NON_ASCII_RE = re.compile(r"[\x80-\U0010ffff]+")
+_NON_ASCII_SPLIT_RE = re.compile(r"([\x80-\U0010ffff]+)")
+
+
+class _Stage:
+    """One pass's map from output characters to input spans, as the list of its edits.
+
+    Edit `j` replaced input `[ins[j], ine[j])` with `sizes[j]` output characters, each of
+    which maps to that whole input span; everything between edits was copied one to one.
+    `outs[j]` is where edit `j`'s output starts. The edits (or a function listing them,
+    which the markup pass gives) are indexed on first use: most fields never need it.
+    """
+
+    __slots__ = ("_edits", "ine", "ins", "outs", "sizes")
+
+    def __init__(self, edits: Edits | Callable[[], Edits]) -> None:
+        self._edits: Edits | Callable[[], Edits] | None = edits
+        self.outs: list[int] = []
+        self.ins: tuple[int, ...] = ()
+        self.ine: tuple[int, ...] = ()
+        self.sizes: tuple[int, ...] = ()
+
+    def _build(self) -> None:
+        edits = self._edits() if callable(self._edits) else self._edits or []
+        self._edits = None
+        shift = 0
+        for start, end, size in edits:
+            self.outs.append(start - shift)
+            shift += end - start - size
+        if edits:
+            self.ins, self.ine, self.sizes = zip(*edits, strict=True)
+
+    def start(self, i: int) -> int:
+        """The input start of output character `i`."""
+        if self._edits is not None:
+            self._build()
+        j = bisect_right(self.outs, i) - 1
+        if j < 0:
+            return i
+        offset = i - self.outs[j] - self.sizes[j]
+        return self.ins[j] if offset < 0 else self.ine[j] + offset
+
+    def end(self, i: int) -> int:
+        """The input end (exclusive) of output character `i`."""
+        if self._edits is not None:
+            self._build()
+        j = bisect_right(self.outs, i) - 1
+        if j < 0:
+            return i + 1
+        offset = i - self.outs[j] - self.sizes[j]
+        return self.ine[j] if offset < 0 else self.ine[j] + offset + 1
+
+
+class FastNormalized:
+    """Normalised text whose spans into the original are computed on demand."""
+
+    __slots__ = ("_stages", "text")
+
+    def __init__(self, text: str, stages: tuple[_Stage, ...]) -> None:
+        self.text = text
+        self._stages = stages  # outermost (applied to the original) first
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the normalised span `[start, end)` (non-empty)."""
+        stages = self._stages
+        if not stages:
+            return start, end
+        if len(stages) == 1:
+            return stages[0].start(start), stages[0].end(end - 1)
+        s, e = start, end
+        for stage in reversed(stages):
+            s = stage.start(s)
+            e = stage.end(e - 1)
+        return s, e
+
+
+def normalize_fast(text: str) -> FastNormalized:
+    """`rules.normalize(text)`, with the same text and spans; see the module docstring."""
+    if text.isascii() and "&" not in text and "<" not in text:
+        return FastNormalized(text.lower(), ())
+    stages: list[_Stage] = []
+    result = _one_pass(text, stages)
+    for _ in range(MAX_PASSES - 1):
+        if not has_markup(result):
+            break
+        result = _one_pass(result, stages)
+    return FastNormalized(result, tuple(stages))
+
+
+def _one_pass(text: str, stages: list[_Stage]) -> str:
+    stripped, edits = strip_markup(text)
+    if edits:
+        stages.append(_Stage(edits))
+    return _fold_chars(stripped, stages)
+
+
+def _fold_chars(text: str, stages: list[_Stage]) -> str:
+    """Fold every cluster. ASCII characters, and runs of non-ASCII characters that each
+    fold to one character on their own, map one to one and need no edit, so a text whose
+    only non-ASCII characters are quotes, dashes, NBSP, letters with precomposed accents
+    or Hangul syllables needs no stage at all."""
+    if text.isascii():
+        return text.lower()
+    parts = _NON_ASCII_SPLIT_RE.split(text)  # ASCII, run, ASCII, run, …, ASCII
+    runs = [simple_run(run) for run in parts[1::2]]
+    if None not in runs:
+        parts[0::2] = [part.lower() for part in parts[0::2]]
+        parts[1::2] = runs
+        return "".join(parts)
+    edits: list[tuple[int, int, int]] = []
+    out: list[str] = []
+    pos = 0
+    for m in _NON_ASCII_RE.finditer(text):
+        start, end = m.span()
+        mapped = simple_run(m.group())
+        if mapped is not None:
+            out.append(text[pos:start].lower())
+            out.append(mapped)
+        else:
+            start -= start > 0  # the ASCII character before may be the base of a cluster
+            out.append(text[pos:start].lower())
+            _fold_segment(text, start, end, edits, out)
+        pos = end
+    out.append(text[pos:].lower())
+    stages.append(_Stage(edits))
+    return "".join(out)
+
+
+def _fold_segment(
+    text: str, i: int, end: int, edits: list[tuple[int, int, int]], out: list[str]
+) -> None:
+    """Fold the clusters of `text[i:end]` as the reference does, recording the edits."""
+    while i < end:
+        j = i + 1
+        while j < end and text[j] >= "\u0300" and _continues_cluster(text[j]):
+            j += 1
+        cluster = text[i:j]
+        if j == i + 1 and cluster < "\x80":
+            out.append(cluster.lower())  # one to one: no edit
+        else:
+            folded = _fold_cluster(cluster)
+            out.append(folded)
+            if j - i != 1 or len(folded) != 1:
+                edits.append((i, j, len(folded)))
+        i = j

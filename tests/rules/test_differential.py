@@ -1,0 +1,96 @@
+"""The one-pass matcher and the reference evaluator agree: same matches, scores and hits.
+
+Queries of every form and texts full of their terms, written every way the normalisation
+folds (case, diacritics, hyphens, entities, tags, NBSP, soft hyphens, Hangul particles).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.news import make_world, news_items
+from bench.rulesets import rule_set
+from rules import Document, compile_rules
+from rules.engine import compile_reference_rules
+from tests.rules.generate import documents, queries, random_document, random_query
+from tests.rules.test_matching import JO_VARIANTS
+
+PRIORITIES = st.sampled_from(["low", "normal", "high"])
+
+
+def assert_agree(rules: list[dict[str, str]], doc: Document) -> None:
+    fast = compile_rules(rules).match(doc)
+    reference = compile_reference_rules(rules).match(doc)
+    assert fast == reference
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(queries, PRIORITIES), min_size=1, max_size=4), documents)
+def test_matcher_agrees_with_the_reference(rules: list[tuple[str, str]], doc: Document) -> None:
+    assert_agree(
+        [{"id": f"r{i}", "query": q, "priority": p} for i, (q, p) in enumerate(rules)], doc
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(queries, documents, st.data())
+def test_rule_ids_select_the_same_rules(query: str, doc: Document, data: st.DataObject) -> None:
+    rules = [{"id": "a", "query": query}, {"id": "b", "query": query + " OR kim"}]
+    chosen = data.draw(st.sets(st.sampled_from(["a", "b", "c"])))
+    fast = compile_rules(rules).match(doc, rule_ids=chosen)
+    assert fast == compile_reference_rules(rules).match(doc, rule_ids=chosen)
+    assert {m.rule_id for m in fast} <= chosen
+
+
+def test_hundreds_of_rules_at_once_agree_rule_by_rule() -> None:
+    rnd = random.Random(20190103)
+    rules = [{"id": f"r{i}", "query": random_query(rnd)} for i in range(400)]
+    fast, reference = compile_rules(rules), compile_reference_rules(rules)
+    matched = 0
+    for _ in range(60):
+        doc = random_document(rnd)
+        expected = reference.match(doc)
+        assert fast.match(doc) == expected
+        matched += len(expected)
+    assert matched > 400  # the texts do meet the rules
+
+
+def test_a_realistic_rule_set_over_html_news_agrees() -> None:
+    world = make_world(people=2_000, places=500)
+    rules = rule_set(world, 300)
+    fast, reference = compile_rules(rules), compile_reference_rules(rules)
+    matched = 0
+    for doc in news_items(world, 40):
+        expected = reference.match(doc)
+        assert fast.match(doc) == expected
+        matched += len(expected)
+    assert matched > 20
+
+
+@pytest.mark.parametrize("text", JO_VARIANTS)
+@pytest.mark.parametrize("query", ['"Jo Song Gil"', '"Jo Songgil"', '"jo song* gil"', "song-gil"])
+def test_every_spelling_of_the_design_example(query: str, text: str) -> None:
+    assert_agree([{"id": "jo", "query": query}], Document(summary=f"Defector {text} spoke."))
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ('"defected embassy"~3', "defected one two embassy, embassy defected"),
+        ('"a b c"~3', "c x a b a a c"),
+        ('"조성길 대사"~1', "대사 조성길은 조성길이"),
+        ('"north* korea"', "northkorea north-korea northern korea"),
+        ('"u.s. embassy" OR "at&t"', "the U.S. embassy; AT&T. U.S embassy"),
+        ('"embassy (rome)"', "the embassy (Rome) said"),
+        ("조성길", "조성길조성길"),
+        ('"jo* song*"', "josong jo songgil jose songs"),
+        ('"jo* song"', "josong song, josong"),  # a `*` runs on longest first
+        ('"jo* song* gil"', "josongx songgil gil"),
+    ],
+)
+def test_overlapping_and_repeated_occurrences(query: str, text: str) -> None:
+    assert_agree([{"id": "r", "query": query}], Document(title=text, content=text))
