@@ -14,6 +14,7 @@ class MatchedTerm:
     field: str
     term: str
     text: str
+    snippet: str = ""  # a short excerpt of `field` around the hit (display text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,3 +58,13 @@ def test_every_command_in_the_table_exists() -> None:
             if word in getattr(group, "commands", {}):
                 group = group.commands[word]
         assert group is not main, command
+
+
+def test_the_test_rule_example_prints_what_the_readme_shows() -> None:
+    from watcher.ruletest import run_rule_test
+
+    block = README.split("Try a query before you put it in the config:")[1].split("```")[1]
+    command, *expected = block.strip().splitlines()[:3]
+    query = command.split("test-rule ")[1].split(" --text ")[0].strip("'")
+    text = command.split(' --text "')[1].rstrip('"')
+    assert run_rule_test(query, text=text)[0].splitlines() == expected

@@ -15,7 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notifier import AlsoReported, Digest, DigestConfig, DigestEntry, MatchedTerm
+from rules import snippet
 from watcher.tables import DigestWindow, Feed, Item, MatchRow
+
+SNIPPET_WIDTH = 160
 
 
 def build_entries(
@@ -57,8 +60,15 @@ def _entry(
     lead = min((item for _, item in rows), key=lambda i: i.id)
     lead_rows = [row for row, item in rows if item.id == lead.id]
     rule_ids = sorted({row.rule_id for row, _ in rows})
+    texts = {"title": lead.title, "summary": lead.summary, "content": lead.content}
     matched = tuple(
-        MatchedTerm(rule=row.rule_id, field=h["field"], term=h["term"], text=h["text"])
+        MatchedTerm(
+            rule=row.rule_id,
+            field=h["field"],
+            term=h["term"],
+            text=h["text"],
+            snippet=_excerpt(texts.get(h["field"]) or "", h["start"], h["end"]),
+        )
         for row in lead_rows
         for h in row.hits
     )
@@ -80,6 +90,13 @@ def _entry(
         matched=matched,
         also=tuple(AlsoReported(source=names.get(c.feed_id, ""), url=c.link or "") for c in copies),
     )
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    """A short excerpt of a field around one hit (display text)."""
+    if not text or not 0 <= start < end <= len(text):
+        return ""
+    return "".join(segment for segment, _ in snippet(text, [(start, end)], width=SNIPPET_WIDTH))
 
 
 def _when(rows: list[tuple[MatchRow, Item]]) -> datetime:
@@ -117,7 +134,13 @@ def digest_to_payload(
                 "rules": list(e.rules),
                 "score": e.score,
                 "matched": [
-                    {"rule": m.rule, "field": m.field, "term": m.term, "text": m.text}
+                    {
+                        "rule": m.rule,
+                        "field": m.field,
+                        "term": m.term,
+                        "text": m.text,
+                        "snippet": m.snippet,
+                    }
                     for m in e.matched
                 ],
                 "also": [{"source": a.source, "url": a.url} for a in e.also],

@@ -6,11 +6,12 @@ import asyncio
 import json
 from pathlib import Path
 
-from rules import Document, Match, compile_rules
+from rules import Document, Match, compile_rules, snippet
 from watcher.fetch import Fetcher, FetchSettings
 from watcher.parse import parse_feed
 
 RULE_ID = "test-rule"
+SNIPPET_WIDTH = 120
 
 
 def run_rule_test(
@@ -23,17 +24,25 @@ def run_rule_test(
     """Lines to print: each matching document with its hits, then any label scores."""
     matcher = compile_rules([{"id": RULE_ID, "query": query}])
     if text is not None:
-        found = matcher.match(Document(title=text))
-        return [_describe("text", found[0])] if found else ["no match"]
+        doc = Document(title=text)
+        found = matcher.match(doc)
+        return [_describe("text", found[0], doc)] if found else ["no match"]
     if items_path is not None:
         return _test_items(matcher, Path(items_path))
     assert feed_url is not None
     return _test_feed(matcher, feed_url)
 
 
-def _describe(label: str, match: Match) -> str:
+def _describe(label: str, match: Match, doc: Document) -> str:
+    """One match: its score and hits, then each matched field's excerpt, **marked**."""
     hits = ", ".join(f"{h.field}:{h.text!r}" for h in match.hits)
-    return f"MATCH {label}  score={match.score:g}  [{hits}]"
+    lines = [f"MATCH {label}  score={match.score:g}  [{hits}]"]
+    for field in dict.fromkeys(h.field for h in match.hits):
+        spans = [(h.start, h.end) for h in match.hits if h.field == field]
+        segments = snippet(doc.field_text(field), spans, width=SNIPPET_WIDTH)
+        marked = "".join(f"**{text}**" if hit else text for text, hit in segments)
+        lines.append(f"    {field}: {marked}")
+    return "\n".join(lines)
 
 
 def _test_items(matcher, path: Path) -> list[str]:  # type: ignore[no-untyped-def]
@@ -53,7 +62,7 @@ def _test_items(matcher, path: Path) -> list[str]:  # type: ignore[no-untyped-de
         )
         found = matcher.match(doc)
         if found:
-            lines.append(_describe(f"{item.get('id', '?')} {doc.title[:70]!r}", found[0]))
+            lines.append(_describe(f"{item.get('id', '?')} {doc.title[:70]!r}", found[0], doc))
         outcomes.append((bool(found), item.get("labels") or {}))
     matched = sum(1 for hit, _ in outcomes if hit)
     lines.append(f"{matched} of {len(outcomes)} items match")
@@ -92,6 +101,6 @@ def _test_feed(matcher, url: str) -> list[str]:  # type: ignore[no-untyped-def]
         )
         found = matcher.match(doc)
         if found:
-            lines.append(_describe(repr(entry.title[:70]), found[0]))
+            lines.append(_describe(repr(entry.title[:70]), found[0], doc))
     lines.append(f"{len(lines)} of {len(feed.entries)} entries match")
     return lines

@@ -155,6 +155,17 @@ def why_matched(entry: DigestEntry) -> list[tuple[str, str]]:
     return [(rule, ", ".join(found)) for rule, found in reasons.items()]
 
 
+def context_snippets(entry: DigestEntry, limit: int = 2) -> list[str]:
+    """Excerpts around hits outside the title (where the reader would not see them at
+    once), distinct and at most `limit`."""
+    found: list[str] = []
+    for hit in entry.matched:
+        text = one_line(hit.snippet, 400)
+        if hit.field != "title" and text and text not in found:
+            found.append(text)
+    return found[:limit]
+
+
 def highlight(text: str, entry: DigestEntry) -> list[tuple[str, bool]]:
     """Split `text` into (segment, matched) pairs so matched words can be emphasised."""
     terms = sorted({hit.text for hit in entry.matched if hit.text.strip()}, key=len, reverse=True)

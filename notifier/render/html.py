@@ -20,6 +20,7 @@ from notifier.model import Digest, DigestEntry
 from notifier.render.common import (
     SUMMARY_HTML_LIMIT,
     TITLE_LIMIT,
+    context_snippets,
     count_phrase,
     digest_title,
     entry_summary,
@@ -89,5 +90,6 @@ def _entry_view(entry: DigestEntry, tz_name: str) -> dict[str, Any]:
         "summary_html": summary_html,
         "summary": [] if use_html else highlight(entry_summary(entry), entry),
         "reasons": why_matched(entry),
+        "snippets": [highlight(excerpt, entry) for excerpt in context_snippets(entry)],
         "also": [(one_line(a.source, 80), safe_url(a.url)) for a in entry.also],
     }

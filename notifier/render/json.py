@@ -43,7 +43,13 @@ def _item(entry: DigestEntry) -> dict[str, Any]:
         "rules": list(entry.rules),
         "score": round(entry.score, 4) if math.isfinite(entry.score) else 0.0,
         "matched": [
-            {"rule": hit.rule, "field": hit.field, "term": hit.term, "text": hit.text}
+            {
+                "rule": hit.rule,
+                "field": hit.field,
+                "term": hit.term,
+                "text": hit.text,
+                "snippet": hit.snippet,
+            }
             for hit in entry.matched
         ],
         "also": [{"source": one_line(also.source), "url": also.url} for also in entry.also],

@@ -7,9 +7,11 @@ import textwrap
 from notifier.model import Digest, DigestEntry
 from notifier.render.common import (
     TITLE_LIMIT,
+    context_snippets,
     count_phrase,
     digest_title,
     entry_summary,
+    highlight,
     local_time,
     one_line,
     safe_url,
@@ -59,6 +61,9 @@ def _entry_lines(number: int, entry: DigestEntry, tz_name: str) -> list[str]:
         lines.append("")
         for rule, found in reasons:
             lines.append(_wrap(f"Why: {rule}" + (f" — {found}" if found else "")))
+    for excerpt in context_snippets(entry):
+        marked = "".join(f"**{t}**" if hit else t for t, hit in highlight(excerpt, entry))
+        lines.append(_wrap(f"In context: {marked}"))
     also = [_also(source, url) for source, url in ((a.source, a.url) for a in entry.also)]
     if also:
         lines.append(_wrap("Also reported by: " + ", ".join(also)))

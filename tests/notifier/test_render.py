@@ -40,6 +40,7 @@ def test_json_body_has_the_documented_shape() -> None:
                     "field": "title",
                     "term": "Jo Song Gil",
                     "text": "Jo Song-gil",
+                    "snippet": "",
                 }
             ],
             "also": [{"source": "Wire Daily", "url": "https://wire.example.net/story/42"}],
@@ -201,3 +202,43 @@ def test_deeply_nested_feed_html_renders_quickly() -> None:
     started = time.monotonic()
     render_html(make_digest(make_entry(summary_html=hostile)))
     assert time.monotonic() - started < 1.0
+
+
+def _with_content_hit():  # type: ignore[no-untyped-def]
+    from notifier import MatchedTerm
+    from tests.notifier.samples import make_digest, make_entry
+
+    hit = MatchedTerm(
+        "embassy-defection",
+        "content",
+        "asylum",
+        "asylum",
+        snippet="…the counsellor asked for asylum in Seoul last week…",
+    )
+    entry = make_entry(
+        rules=("embassy-defection",), matched=(hit,), summary="A short summary.", summary_html=""
+    )
+    return make_digest(entry)
+
+
+def test_a_hit_outside_the_title_is_shown_in_context_everywhere() -> None:
+    import json as jsonlib
+
+    from notifier import render_html, render_json, render_text
+
+    digest = _with_content_hit()
+    assert "In context: …the counsellor asked for **asylum** in Seoul last week…" in (
+        render_text(digest)
+    )
+    html = render_html(digest)
+    assert "In context: …the counsellor asked for <strong" in html
+    assert ">asylum</strong> in Seoul last week…" in html
+    [matched] = jsonlib.loads(render_json(digest))["items"][0]["matched"]
+    assert matched["snippet"] == "…the counsellor asked for asylum in Seoul last week…"
+
+
+def test_a_title_hit_needs_no_context_line() -> None:
+    from notifier import render_text
+    from tests.notifier.samples import make_digest
+
+    assert "In context:" not in render_text(make_digest())
