@@ -156,12 +156,12 @@ def why_matched(entry: DigestEntry) -> list[tuple[str, str]]:
 
 
 def context_snippets(entry: DigestEntry, limit: int = 2) -> list[str]:
-    """Excerpts around hits outside the title (where the reader would not see them at
-    once), distinct and at most `limit`."""
+    """Excerpts around hits in fields the digest does not show (content, author, …):
+    title and summary are shown with their hits marked. Distinct, at most `limit`."""
     found: list[str] = []
     for hit in entry.matched:
         text = one_line(hit.snippet, 400)
-        if hit.field != "title" and text and text not in found:
+        if hit.field not in ("title", "summary") and text and text not in found:
             found.append(text)
     return found[:limit]
 

@@ -237,8 +237,10 @@ def test_a_hit_outside_the_title_is_shown_in_context_everywhere() -> None:
     assert matched["snippet"] == "…the counsellor asked for asylum in Seoul last week…"
 
 
-def test_a_title_hit_needs_no_context_line() -> None:
-    from notifier import render_text
-    from tests.notifier.samples import make_digest
+def test_title_and_summary_hits_need_no_context_line() -> None:
+    from notifier import MatchedTerm, render_text
+    from tests.notifier.samples import make_digest, make_entry
 
-    assert "In context:" not in render_text(make_digest())
+    in_summary = MatchedTerm("jo-song-gil", "summary", "envoy", "envoy", snippet="The envoy…")
+    entry = make_entry(matched=(*make_entry().matched, in_summary))
+    assert "In context:" not in render_text(make_digest(entry))
