@@ -80,7 +80,14 @@ def render_html(digest: Digest) -> str:
 
 
 def _entry_view(entry: DigestEntry, tz_name: str) -> dict[str, Any]:
-    use_html = bool(entry.summary_html) and len(entry.summary_html) <= SUMMARY_HTML_LIMIT
+    # Feed HTML is shown as is, unless a hit is in the summary: then the plain summary,
+    # with the matched words marked, says more than the markup would.
+    summary_hit = any(hit.field == "summary" for hit in entry.matched)
+    use_html = (
+        bool(entry.summary_html)
+        and len(entry.summary_html) <= SUMMARY_HTML_LIMIT
+        and not summary_hit
+    )
     summary_html = Markup(sanitize_html(entry.summary_html)) if use_html else None
     return {
         "title": highlight(one_line(entry.title, TITLE_LIMIT) or "(untitled)", entry),

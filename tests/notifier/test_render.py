@@ -244,3 +244,17 @@ def test_title_and_summary_hits_need_no_context_line() -> None:
     in_summary = MatchedTerm("jo-song-gil", "summary", "envoy", "envoy", snippet="The envoy…")
     entry = make_entry(matched=(*make_entry().matched, in_summary))
     assert "In context:" not in render_text(make_digest(entry))
+
+
+def test_a_summary_hit_is_marked_even_when_the_feed_sent_html() -> None:
+    from notifier import MatchedTerm, render_html
+    from tests.notifier.samples import make_digest, make_entry
+
+    in_summary = MatchedTerm("jo-song-gil", "summary", "envoy", "envoy")
+    entry = make_entry(
+        matched=(in_summary,),
+        summary="The former envoy was said to be safe.",
+        summary_html="<p>The former <i>envoy</i> was said to be safe.</p>",
+    )
+    html = render_html(make_digest(entry))
+    assert ">envoy</strong> was said to be safe." in html
