@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import time
 from pathlib import Path
 
@@ -54,6 +55,13 @@ def delivered_urls(receiver: WebhookReceiver) -> list[str]:
     return urls
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def wait_until(predicate, within: float, what: str) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -76,7 +84,10 @@ def service_config(
             "database": f"sqlite:///{tmp_path / 'nw.db'}",
             "status": {"listen": "127.0.0.1:0"},
             "poll": {"interval": "1s", "min_interval": "1s", "backfill": "all", "timeout": "5s"},
-            "feeds": [{"url": feeds.url(f"/{name}")} for name in [*FEED_FILES, *extra_feeds]],
+            "feeds": [
+                {"url": url if url.startswith("http") else feeds.url(f"/{url}")}
+                for url in [*FEED_FILES, *extra_feeds]
+            ],
             "rules": RULES,
             "digests": [
                 {
@@ -116,7 +127,8 @@ def test_every_matching_item_arrives_once_signed_wave_by_wave(tmp_path: Path, se
     feeds, hook, smtp = servers
     feeds.set_broken("/broken.xml")
     feeds.set_status("/missing.xml", 404)
-    config = service_config(tmp_path, feeds, hook, smtp, ["broken.xml", "missing.xml"])
+    unreachable = f"http://127.0.0.1:{closed_port()}/feed.xml"  # connection refused
+    config = service_config(tmp_path, feeds, hook, smtp, ["broken.xml", "missing.xml", unreachable])
     latencies = []
     with ServiceProcess(config) as service:
         for wave in (1, 2, 3):
@@ -133,6 +145,8 @@ def test_every_matching_item_arrives_once_signed_wave_by_wave(tmp_path: Path, se
         wait_until(lambda: feeds.count() >= seen + len(FEED_FILES) + 2, 10, "another poll round")
         wait_until(lambda: service.health()["outbox"]["pending"] == 0, 10, "an empty outbox")
         health = service.health()
+        assert service.stop() == 0, "SIGTERM stops the service cleanly"
+        assert service.events("service.stopped")
 
     urls = delivered_urls(hook)
     assert sorted(urls) == sorted(expected_urls(3)), "each matching item exactly once"
@@ -141,7 +155,7 @@ def test_every_matching_item_arrives_once_signed_wave_by_wave(tmp_path: Path, se
     assert len(ids) == len(set(ids))
     assert len(smtp.messages) == len(hook.requests), "the email channel got every digest too"
     assert len(list((tmp_path / "digests").glob("*.json"))) == len(hook.requests)
-    assert health["feeds"]["failing"] == 2, "the broken and the missing feed are reported"
+    assert health["feeds"]["failing"] == 3, "broken, missing and unreachable feeds are reported"
     print(f"\nfeed change → webhook latency per wave (s): {[round(x, 2) for x in latencies]}")
 
 
