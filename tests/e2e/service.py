@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,40 @@ class ServiceProcess:
                 self.stop()
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def wait_until(predicate: Callable[[], bool], within: float, what: str) -> None:
+    """Poll `predicate` until it holds; fail naming `what` after `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {within}s waiting for {what}")
+
+
+def alerts_config(
+    tmp_path: Path,
+    feed_urls: list[str],
+    rules: list[dict[str, Any]],
+    channels: list[dict[str, Any]],
+    **extra: Any,
+) -> dict[str, Any]:
+    """A fast-polling service (1 s) with one instant digest `alerts` (1 s batches)."""
+    return {
+        "database": f"sqlite:///{tmp_path / 'nw.db'}",
+        "status": {"listen": "127.0.0.1:0"},
+        "poll": {"interval": "1s", "min_interval": "1s", "backfill": "all", "timeout": "5s"},
+        "feeds": [{"url": url} for url in feed_urls],
+        "rules": rules,
+        "digests": [
+            {
+                "id": "alerts",
+                "schedule": "instant",
+                "instant_batch": "1s",
+                "max_items": 100,
+                "to": channels,
+            }
+        ],
+        **extra,
+    }

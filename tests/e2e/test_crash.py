@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.service import ServiceProcess, write_config
-from tests.e2e.test_service import FEED_FILES, RULES, SECRET, expected_urls, wait_until
+from tests.e2e.service import ServiceProcess, alerts_config, wait_until, write_config
+from tests.e2e.test_service import FEED_FILES, RULES, SECRET, expected_urls
 from tests.receivers import WebhookReceiver
 from tests.servers import FEEDS_DIR, FeedServer
 
@@ -35,25 +35,9 @@ def test_random_kills_lose_nothing_and_never_send_a_story_in_two_deliveries(
 ) -> None:
     chance = random.Random(20261128)
     with FeedServer(FEEDS_DIR / "wave1") as feeds, WebhookReceiver(secret=SECRET) as hook:
-        config = write_config(
-            tmp_path / "nw.yaml",
-            {
-                "database": f"sqlite:///{tmp_path / 'nw.db'}",
-                "status": {"listen": "127.0.0.1:0"},
-                "poll": {"interval": "1s", "min_interval": "1s", "backfill": "all"},
-                "feeds": [{"url": feeds.url(f"/{name}")} for name in FEED_FILES],
-                "rules": RULES,
-                "digests": [
-                    {
-                        "id": "alerts",
-                        "schedule": "instant",
-                        "instant_batch": "1s",
-                        "max_items": 100,
-                        "to": [{"webhook": {"url": hook.url, "secret": SECRET}}],
-                    }
-                ],
-            },
-        )
+        urls = [feeds.url(f"/{name}") for name in FEED_FILES]
+        channels = [{"webhook": {"url": hook.url, "secret": SECRET}}]
+        config = write_config(tmp_path / "nw.yaml", alerts_config(tmp_path, urls, RULES, channels))
         for wave in (1, 2, 3):
             feeds.serve_dir(FEEDS_DIR / f"wave{wave}")
             for _ in range(KILLS_PER_WAVE):

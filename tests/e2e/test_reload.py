@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.service import ServiceProcess, write_config
-from tests.e2e.test_service import FEED_FILES, RULES, wait_until
+from tests.e2e.service import ServiceProcess, alerts_config, wait_until, write_config
+from tests.e2e.test_service import FEED_FILES, RULES
 from tests.receivers import WebhookReceiver
 from tests.servers import FEEDS_DIR, FeedServer
 
@@ -16,22 +16,8 @@ pytestmark = pytest.mark.e2e
 
 
 def config(tmp_path: Path, feeds: FeedServer, hook: WebhookReceiver, rules: list) -> dict:  # type: ignore[type-arg]
-    return {
-        "database": f"sqlite:///{tmp_path / 'nw.db'}",
-        "status": {"listen": "127.0.0.1:0"},
-        "poll": {"interval": "1s", "min_interval": "1s", "backfill": "all"},
-        "feeds": [{"url": feeds.url(f"/{name}")} for name in FEED_FILES],
-        "rules": rules,
-        "digests": [
-            {
-                "id": "alerts",
-                "schedule": "instant",
-                "instant_batch": "1s",
-                "max_items": 100,
-                "to": [{"webhook": {"url": hook.url}}],
-            }
-        ],
-    }
+    urls = [feeds.url(f"/{name}") for name in FEED_FILES]
+    return alerts_config(tmp_path, urls, rules, [{"webhook": {"url": hook.url}}])
 
 
 def rules_delivered(hook: WebhookReceiver) -> set[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rules import Document, compile_rules
-from tests.e2e.service import ServiceProcess, write_config
+from tests.e2e.service import ServiceProcess, alerts_config, wait_until, write_config
 from tests.receivers import SmtpSink, WebhookReceiver
 from tests.servers import FEEDS_DIR, FeedServer
 
@@ -62,54 +62,30 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(predicate, within: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {within}s waiting for {what}")
-
-
 def service_config(
     tmp_path: Path,
     feeds: FeedServer,
     hook: WebhookReceiver,
     smtp: SmtpSink,
-    extra_feeds: list[str] = (),
-) -> Path:  # type: ignore[assignment]
+    extra_feeds: tuple[str, ...] = (),
+) -> Path:
+    """Every dev feed (plus extras: paths on the feed server, or full URLs) to three
+    channels at once: a signed webhook, email and files."""
+    urls = [u if u.startswith("http") else feeds.url(f"/{u}") for u in [*FEED_FILES, *extra_feeds]]
+    channels = [
+        {"webhook": {"url": hook.url, "secret": SECRET}},
+        {"email": {"to": ["analyst@example.org"]}},
+        {"file": {"dir": str(tmp_path / "digests")}},
+    ]
+    smtp_section = {
+        "host": smtp.host,
+        "port": smtp.port,
+        "starttls": False,
+        "from": "newswatch <nw@example.org>",
+    }
     return write_config(
         tmp_path / "newswatch.yaml",
-        {
-            "database": f"sqlite:///{tmp_path / 'nw.db'}",
-            "status": {"listen": "127.0.0.1:0"},
-            "poll": {"interval": "1s", "min_interval": "1s", "backfill": "all", "timeout": "5s"},
-            "feeds": [
-                {"url": url if url.startswith("http") else feeds.url(f"/{url}")}
-                for url in [*FEED_FILES, *extra_feeds]
-            ],
-            "rules": RULES,
-            "digests": [
-                {
-                    "id": "alerts",
-                    "rules": ["*"],
-                    "schedule": "instant",
-                    "instant_batch": "1s",
-                    "max_items": 100,
-                    "to": [
-                        {"webhook": {"url": hook.url, "secret": SECRET}},
-                        {"email": {"to": ["analyst@example.org"]}},
-                        {"file": {"dir": str(tmp_path / "digests")}},
-                    ],
-                }
-            ],
-            "smtp": {
-                "host": smtp.host,
-                "port": smtp.port,
-                "starttls": False,
-                "from": "newswatch <nw@example.org>",
-            },
-        },
+        alerts_config(tmp_path, urls, RULES, channels, smtp=smtp_section),
     )
 
 
