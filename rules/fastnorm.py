@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rules.chars import simple_run
-from rules.markup import Edits, has_markup, strip_markup
+from rules.markup import Columns, Edits, has_markup, strip_markup
 from rules.normalize import MAX_PASSES, _continues_cluster, _fold_cluster
 
 _NON_ASCII_RE = re.compile(r"[\x80-\U0010ffff]+")
@@ -34,28 +34,58 @@ class _Stage:
 
     Edit `j` replaced input `[ins[j], ine[j])` with `sizes[j]` output characters, each of
     which maps to that whole input span; everything between edits was copied one to one.
-    `outs[j]` is where edit `j`'s output starts. The edits (or a function listing them,
-    which the markup pass gives) are indexed on first use: most fields never need it.
+    `outs[j]` is where edit `j`'s output starts. The edits (or a function giving them by
+    column, which the markup pass gives) are indexed on first use: most fields never
+    need it.
     """
 
     __slots__ = ("_edits", "ine", "ins", "outs", "sizes")
 
-    def __init__(self, edits: Edits | Callable[[], Edits]) -> None:
-        self._edits: Edits | Callable[[], Edits] | None = edits
-        self.outs: list[int] = []
-        self.ins: tuple[int, ...] = ()
-        self.ine: tuple[int, ...] = ()
-        self.sizes: tuple[int, ...] = ()
+    def __init__(self, edits: Edits | Callable[[], Columns]) -> None:
+        self._edits: Edits | Callable[[], Columns] | None = edits
+        self.outs: Sequence[int] = ()
+        self.ins: Sequence[int] = ()
+        self.ine: Sequence[int] = ()
+        self.sizes: Sequence[int] = ()
 
     def _build(self) -> None:
-        edits = self._edits() if callable(self._edits) else self._edits or []
-        self._edits = None
+        edits, self._edits = self._edits, None
+        if callable(edits):
+            self.outs, self.ins, self.ine, self.sizes = edits()
+            return
+        outs: list[int] = []
         shift = 0
-        for start, end, size in edits:
-            self.outs.append(start - shift)
+        for start, end, size in edits or ():
+            outs.append(start - shift)
             shift += end - start - size
+        self.outs = outs
         if edits:
             self.ins, self.ine, self.sizes = zip(*edits, strict=True)
+
+    def spans(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """`(start(s), end(e - 1))` for each `(s, e)` of `pairs`, in one loop."""
+        if self._edits is not None:
+            self._build()
+        outs, ins, ine, sizes = self.outs, self.ins, self.ine, self.sizes
+        if not outs:
+            return pairs
+        found = []
+        for s, e in pairs:
+            j = bisect_right(outs, s) - 1
+            if j < 0:
+                a = s
+            else:
+                offset = s - outs[j] - sizes[j]
+                a = ins[j] if offset < 0 else ine[j] + offset
+            e -= 1
+            j = bisect_right(outs, e) - 1
+            if j < 0:
+                b = e + 1
+            else:
+                offset = e - outs[j] - sizes[j]
+                b = ine[j] if offset < 0 else ine[j] + offset + 1
+            found.append((a, b))
+        return found
 
     def start(self, i: int) -> int:
         """The input start of output character `i`."""
@@ -86,6 +116,16 @@ class FastNormalized:
     def __init__(self, text: str, stages: tuple[_Stage, ...]) -> None:
         self.text = text
         self._stages = stages  # outermost (applied to the original) first
+
+    def spans(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """`span` of each of `pairs`, mapped in one go (the usual case: one stage)."""
+        stages = self._stages
+        if not stages:
+            return pairs
+        if len(stages) > 1:
+            span = self.span
+            return [span(s, e) for s, e in pairs]
+        return stages[0].spans(pairs)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the normalised span `[start, end)` (non-empty)."""

@@ -123,6 +123,8 @@ class FieldText:
 
 def prepare_field(original: str) -> FieldText | None:
     """Normalise and space `original`; None when it holds no token to match."""
+    if not original:
+        return None
     norm = normalize_fast(original)
     spaced, inserted = spaced_text(norm.text)
     if spaced.isspace():

@@ -49,6 +49,7 @@ child programs."""
 Program = tuple[Any, ...]
 Place = tuple[int, int, int]  # field, fact key (pid * NFIELDS + field), hit-list number
 Leaf = tuple[str, int, bool, tuple[Place, ...]]  # positive: label, pid, scanned?, places
+HitPlace = tuple[int, int, int, str, int, bool]  # field, fact key, number, label, pid, scanned
 Group = tuple[frozenset[int], float]  # pids one of which must occur, estimated cost
 
 
@@ -58,13 +59,18 @@ class RuleProgram:
 
     config: RuleConfig
     tree: Program
-    leaves: tuple[Leaf, ...]
+    leaves: tuple[HitPlace, ...]  # where the hits of its positive leaves may be
     boosts: Mapping[str, float]
     groups: tuple[frozenset[int], ...]  # one pid of each must occur; cheapest first
+    leafset: int  # programs with equal `leaves` have the same number (and hits)
 
     def score(self, best: Mapping[str, float]) -> float:
         """`rules.scoring.score_hits`, given each matched term's best field weight."""
-        total = sum(self.boosts.get(term, 1.0) * weight for term, weight in best.items())
+        boosts = self.boosts
+        if len(best) == 1:  # as `sum` of one product: 0 + x is x
+            ((term, weight),) = best.items()
+            return boosts.get(term, 1.0) * weight * PRIORITY_WEIGHTS[self.config.priority]
+        total = sum([boosts.get(term, 1.0) * weight for term, weight in best.items()])
         return total * PRIORITY_WEIGHTS[self.config.priority]
 
 
@@ -77,14 +83,20 @@ class RuleIndex:
         self.fields: set[int] = set()
         self._patterns: dict[tuple[Any, ...], int] = {}
         self._places: dict[tuple[str, int], int] = {}  # (label, fact key) → hit-list number
+        self._leafsets: dict[tuple[HitPlace, ...], tuple[tuple[HitPlace, ...], int]] = {}
 
     def add(self, config: RuleConfig, node: Node) -> None:
         """Compile `node` (the parsed `config.query`) and file it under its anchors."""
         leaves: list[Leaf] = []
         tree, groups = self._compile(node, DEFAULT_FIELDS, False, leaves)
         ordered = tuple(dict.fromkeys(g for g, _ in sorted(groups, key=lambda g: g[1])))
-        leaves_ = tuple(dict.fromkeys(leaves))
-        self.programs.append(RuleProgram(config, tree, leaves_, term_boosts(node), ordered))
+        flat = flat_places(tuple(dict.fromkeys(leaves)))
+        known = self._leafsets.get(flat)
+        if known is None:
+            known = self._leafsets[flat] = (flat, len(self._leafsets))
+        self.programs.append(
+            RuleProgram(config, tree, known[0], term_boosts(node), ordered, known[1])
+        )
 
     def presearcher(self) -> Presearcher:
         """The anchor index of the rules added so far (see `Presearcher`)."""
@@ -163,6 +175,15 @@ class RuleIndex:
             pattern = plain_pattern(leaf) or compile_leaf(leaf)
             pid = self._patterns[key] = self.table.add(pattern)
         return pid
+
+
+def flat_places(leaves: tuple[Leaf, ...]) -> tuple[HitPlace, ...]:
+    """A rule's positive leaves as one tuple of the places their hits may be."""
+    return tuple(
+        (fi, key, number, label, pid, scanned)
+        for label, pid, scanned, places in leaves
+        for fi, key, number in places
+    )
 
 
 def plain_pattern(leaf: QueryLeaf) -> Pattern | None:

@@ -43,11 +43,16 @@ _REPLACEMENTS: dict[str, tuple[str, str | None]] = {}  # match → replacement, 
 _MAX_CACHED = 8192
 
 Edits = list[tuple[int, int, int]]  # (start, end, size of the replacement)
+Columns = tuple[list[int], list[int], list[int], list[int]]
+"""Edits by column: where each replacement starts in the output, its input start and
+end, and its size (`rules.fastnorm._Stage`)."""
 
 
-def strip_markup(text: str) -> tuple[str, Edits | Callable[[], Edits]]:
-    """The text with markup replaced, and the edits made (or a function that lists them:
-    they are needed only to place hits)."""
+def strip_markup(text: str) -> tuple[str, Edits | Callable[[], Columns]]:
+    """The text with markup replaced, and the edits made (or a function that gives them
+    by column: they are needed only to place hits)."""
+    if not _may_hold_markup(text):
+        return text, []
     parts = _SPLIT_RE.split(text)
     if len(parts) == 1:
         return text, []
@@ -68,11 +73,16 @@ def strip_markup(text: str) -> tuple[str, Edits | Callable[[], Edits]]:
     lengths = list(map(len, pieces))
     pieces[1::2] = replacements
 
-    def edits() -> Edits:
-        at = list(accumulate(lengths, initial=0))
-        return [(at[2 * i + 1], at[2 * i + 2], len(r)) for i, r in enumerate(replacements)]
+    def columns() -> Columns:
+        count = len(replacements)
+        at = list(accumulate(lengths, initial=0))  # input offsets of the pieces
+        sizes = list(map(len, replacements))
+        outputs = lengths.copy()
+        outputs[1::2] = sizes
+        out = list(accumulate(outputs, initial=0))  # output offsets of the pieces
+        return out[1::2][:count], at[1::2][:count], at[2::2], sizes
 
-    return "".join(pieces), edits
+    return "".join(pieces), columns
 
 
 def _strip_slowly(text: str) -> tuple[str, Edits]:
@@ -108,8 +118,15 @@ def _learn(matched: str) -> tuple[str, str | None] | None:
 
 def has_markup(text: str) -> bool:
     """`rules.normalize._has_markup`: markup other than an entity that decodes to itself."""
+    if not _may_hold_markup(text):
+        return False
     for m in _SPLIT_RE.finditer(text):
         matched = m.group(1)
         if not matched.startswith("&") or _decode_entity(matched) != matched:
             return True
     return False
+
+
+def _may_hold_markup(text: str) -> bool:
+    """False when `text` holds none of the characters every markup match starts with."""
+    return "<" in text or "&" in text or "]" in text

@@ -10,7 +10,6 @@ and scored. The result is the reference evaluator's, rule for rule and hit for h
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from itertools import pairwise
 
 from rules.automaton import PROXIMITY, SEQUENCE, Occurrence, PatternTable
 from rules.config import RuleConfig
@@ -21,7 +20,7 @@ from rules.index import (
     NFIELDS,
     NOT,
     OR,
-    Leaf,
+    HitPlace,
     Program,
     RuleIndex,
     RuleProgram,
@@ -30,6 +29,11 @@ from rules.model import FIELDS, Document, Hit, Match
 from rules.scoring import FIELD_INDEX_WEIGHTS
 
 _Span = tuple[int, int, str]  # original start, end, text
+_Keyed = list[tuple[tuple[int, int, int, str], Hit]]  # hits keyed by their sort order
+_Scanned = tuple[FieldText | None, dict[int, list[int]], dict[int, list[Occurrence]]]
+_Short = dict[str, _Scanned]
+_SHORT = 40  # field texts up to this long are cached: feed names, languages, categories
+_SHORT_CACHED = 4096
 
 
 class Matcher:
@@ -41,6 +45,7 @@ class Matcher:
         self._programs: tuple[RuleProgram, ...] = tuple(index.programs)
         self._presearcher = index.presearcher()
         self._fields = tuple(sorted(index.fields))
+        self._short: _Short = {}  # short field texts (source, lang…) already scanned
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -53,8 +58,9 @@ class Matcher:
 
     def match(self, document: Document, rule_ids: Collection[str] | None = None) -> list[Match]:
         """The rules `document` matches (all, or only `rule_ids`), best score first."""
-        scan = _Scan(self._table, document, self._fields)
+        scan = _Scan(self._table, document, self._fields, self._short)
         facts, programs = scan.facts, self._programs
+        explained: dict[int, tuple[tuple[Hit, ...], dict[str, float]]] = {}
         matches = []
         for number in self._presearcher.candidates(scan.pids):
             program = programs[number]
@@ -66,8 +72,10 @@ class Matcher:
                     continue
             elif not scan.holds(tree):
                 continue
-            hits, best = scan.hits(program.leaves)
-            matches.append(Match(program.config.id, program.score(best), hits))
+            found = explained.get(program.leafset)  # rules with equal leaves: equal hits
+            if found is None:
+                found = explained[program.leafset] = scan.hits(program.leaves)
+            matches.append(Match(program.config.id, program.score(found[1]), found[0]))
         matches.sort(key=lambda m: (-m.score, m.rule_id))
         return matches
 
@@ -75,7 +83,9 @@ class Matcher:
 class _Scan:
     """One document's fields, scanned; occurrences and hits are placed on demand."""
 
-    def __init__(self, table: PatternTable, document: Document, fields: Sequence[int]) -> None:
+    def __init__(
+        self, table: PatternTable, document: Document, fields: Sequence[int], short: _Short
+    ) -> None:
         self.table = table
         self.fields: dict[int, FieldText] = {}
         self.words: dict[int, dict[int, list[int]]] = {}
@@ -84,12 +94,20 @@ class _Scan:
         self.pids: set[int] = set()
         self._occurrences: dict[int, list[Occurrence]] = {}
         self._spans: dict[int, list[_Span]] = {}
-        self._hits: dict[int, tuple[Hit, ...]] = {}
+        self._hits: dict[int, tuple[tuple[Hit, ...], _Keyed]] = {}
         for fi in fields:
-            field = prepare_field(document.field_text(FIELDS[fi]))
+            text = document.field_text(FIELDS[fi])
+            scanned = short.get(text) if len(text) <= _SHORT else None
+            if scanned is None:
+                field = prepare_field(text)
+                scanned = (field, *table.scan(field)) if field is not None else (None, {}, {})
+                if len(text) <= _SHORT:
+                    if len(short) >= _SHORT_CACHED:
+                        short.clear()
+                    short[text] = scanned
+            field, words, phrases = scanned
             if field is None:
                 continue
-            words, phrases = table.scan(field)
             self.fields[fi], self.words[fi], self.phrases[fi] = field, words, phrases
             self.pids.update(words)
             self.facts.update([pid * NFIELDS + fi for pid in words])
@@ -114,7 +132,11 @@ class _Scan:
             return False
         if op == NOT:
             return not self.holds(program[1])
-        return any(self.occurrences(program[1], fi) for fi in program[2])
+        pid = program[1]
+        for fi in program[2]:  # noqa: SIM110
+            if self.occurrences(pid, fi):
+                return True
+        return False
 
     def occurrences(self, pid: int, fi: int) -> list[Occurrence]:
         """Every occurrence of pattern `pid` in field `fi`, in text order."""
@@ -137,34 +159,35 @@ class _Scan:
         ends = self.words[fi].get(pid)
         return self.table.place(pid, field, ends) if ends else []
 
-    def hits(self, leaves: Sequence[Leaf]) -> tuple[tuple[Hit, ...], dict[str, float]]:
-        """The hits of a matching rule's positive leaves, in the reference's order
-        (`rules.reference.hit_order`: field, start, end, term) without duplicates; and
-        each term's best field weight, in order of its first hit (as `score_hits`)."""
-        found: list[tuple[int, str, tuple[Hit, ...]]] = []
+    def hits(self, places: Sequence[HitPlace]) -> tuple[tuple[Hit, ...], dict[str, float]]:
+        """The hits of a matching rule's positive leaves (`RuleProgram.leaves`), in the
+        reference's order (`rules.reference.hit_order`: field, start, end, term) without
+        duplicates; and each term's best field weight, in order of its first hit (as
+        `score_hits`)."""
+        found: list[tuple[int, str, tuple[Hit, ...], _Keyed]] = []
         facts, cache = self.facts, self._hits
-        for label, pid, scanned, places in leaves:
-            for fi, key, number in places:
-                if scanned and key not in facts:
-                    continue  # not found there: no hits
-                hits = cache.get(number)
-                if hits is None:
-                    name = FIELDS[fi]
-                    spans = self._place(pid, fi)
-                    hits = cache[number] = tuple([Hit(label, name, *span) for span in spans])
-                if hits:
-                    found.append((fi, label, hits))
+        for fi, key, number, label, pid, scanned in places:
+            if scanned and key not in facts:
+                continue  # not found there: no hits
+            entry = cache.get(number)
+            if entry is None:
+                name = FIELDS[fi]
+                spans = self._place(pid, fi)
+                keyed = [((fi, a, b, label), Hit(label, name, a, b, text)) for a, b, text in spans]
+                entry = cache[number] = (tuple([hit for _, hit in keyed]), keyed)
+            if entry[0]:
+                found.append((fi, label, *entry))
         if len(found) == 1:
-            fi, label, hits = found[0]
+            fi, label, hits, _ = found[0]
             return hits, {label: FIELD_INDEX_WEIGHTS[fi]}
-        merged = {(fi, h.start, h.end, label): h for fi, label, hits in found for h in hits}
+        merged: dict[tuple[int, int, int, str], Hit] = {}
+        for *_, keyed in found:
+            merged.update(keyed)
+        ordered = tuple(map(merged.__getitem__, sorted(merged)))
         best: dict[str, float] = {}
-        ordered: list[Hit] = []
-        for key in sorted(merged):
-            fi, _, _, label = key
+        for _, fi, label in sorted([(keyed[0][0], fi, label) for fi, label, _, keyed in found]):
             best[label] = max(best.get(label, 0.0), FIELD_INDEX_WEIGHTS[fi])
-            ordered.append(merged[key])
-        return tuple(ordered), best
+        return ordered, best
 
     def _place(self, pid: int, fi: int) -> list[_Span]:
         """The original spans (and texts) of a pattern's occurrences in a field, sorted."""
@@ -178,8 +201,8 @@ class _Scan:
         if not occurrences:
             return []
         field = self.fields[fi]
-        span, original = field.norm.span, field.original
-        spans = [span(start, end) for start, end, _ in occurrences]
-        if len(spans) > 1 and not all(a < b for a, b in pairwise(spans)):
-            spans = sorted(set(spans))  # two occurrences inside one expanded character
+        original = field.original
+        spans = field.norm.spans([(start, end) for start, end, _ in occurrences])
+        if len(spans) > 1:  # a no-op unless two occurrences share an expanded character
+            spans = sorted(set(spans))
         return [(a, b, original[a:b]) for a, b in spans]

@@ -94,3 +94,26 @@ def test_every_spelling_of_the_design_example(query: str, text: str) -> None:
 )
 def test_overlapping_and_repeated_occurrences(query: str, text: str) -> None:
     assert_agree([{"id": "r", "query": query}], Document(title=text, content=text))
+
+
+def test_one_matcher_agrees_on_field_texts_seen_before() -> None:
+    """Short field texts (feed names, languages) recur from item to item, in one field or
+    another: each time, they match as the reference says."""
+    rnd = random.Random(20240607)
+    rules = [{"id": f"r{i}", "query": random_query(rnd)} for i in range(200)]
+    fast, reference = compile_rules(rules), compile_reference_rules(rules)
+    matched = 0
+    for _ in range(40):
+        doc = random_document(rnd)
+        moved = Document(
+            title=doc.source,
+            summary=doc.author,
+            content=doc.title,
+            source=doc.title,
+            author=doc.summary,
+        )
+        for item in (doc, moved, doc, moved):
+            expected = reference.match(item)
+            assert fast.match(item) == expected
+            matched += len(expected)
+    assert matched > 200

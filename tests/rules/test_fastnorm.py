@@ -69,6 +69,8 @@ def assert_same(text: str) -> None:
         assert fast.span(i, i + 1) == (ref.starts[i], ref.ends[i]), i
     if ref.text:
         assert fast.span(0, len(ref.text)) == ref.span(0, len(ref.text))
+    pairs = [(i, j) for i in range(len(ref.text)) for j in {i + 1, len(ref.text)}]
+    assert fast.spans(pairs) == [ref.span(i, j) for i, j in pairs]  # many spans at once
 
 
 @settings(max_examples=300, deadline=None)
