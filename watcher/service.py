@@ -172,8 +172,9 @@ class Service:
         now = utcnow()
         sync_feeds(self.db, loaded.config.feeds, now)
         ensure_digest_states(self.db, loaded.config.digests, now)
-        if loaded.config.poll != self.config.poll:
-            log.warning("config.poll_changed", note="poll settings apply after a restart")
+        for section in ("database", "status", "poll"):
+            if getattr(loaded.config, section) != getattr(self.config, section):
+                log.warning("config.needs_restart", section=section)
 
     def _health_extra(self) -> dict[str, Any]:
         return {
