@@ -64,7 +64,7 @@ def backtest(
             for item in items:
                 feed = feeds[item.feed_id]
                 cfg = feeds_by_url.get(feed.url)
-                source = (cfg.name if cfg else None) or feed.name or feed.title or feed.url
+                source = (cfg.name if cfg else None) or feed.display_name
                 now = {
                     m.rule_id
                     for m in ruleset.matcher.match(document_for(item, source))

@@ -35,9 +35,14 @@ class ClaimedDelivery:
 
 
 def claim_due_deliveries(
-    db: Database, owner: str, limit: int, now: datetime | None = None
+    db: Database,
+    owner: str,
+    limit: int,
+    now: datetime | None = None,
+    window_id: int | None = None,
 ) -> list[ClaimedDelivery]:
-    """Lease due pending rows (rows whose earlier lease expired are due again)."""
+    """Lease due pending rows (rows whose earlier lease expired are due again), only those
+    of one digest window if `window_id` is given."""
     now = now or utcnow()
     with db.transaction() as session:
         query = (
@@ -50,6 +55,8 @@ def claim_due_deliveries(
             .order_by(Delivery.next_attempt_at, Delivery.id)
             .limit(limit)
         )
+        if window_id is not None:
+            query = query.where(Delivery.window_id == window_id)
         if not db.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         claimed = []

@@ -108,7 +108,7 @@ def _source_names(session: Session, feed_ids: set[int]) -> dict[int, str]:
     if not feed_ids:
         return {}
     feeds = session.scalars(select(Feed).where(Feed.id.in_(feed_ids)))
-    return {f.id: f.name or f.title or f.url for f in feeds}
+    return {f.id: f.display_name for f in feeds}
 
 
 def digest_to_payload(

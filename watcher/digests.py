@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from notifier import DigestConfig
 from watcher.digest_build import build_entries, digest_to_payload
-from watcher.storage import Database, utcnow
+from watcher.storage import Database, naive_utc, utcnow
 from watcher.tables import Delivery, DigestItem, DigestState, DigestWindow, Item, MatchRow
 
 MAX_MISSED_WINDOWS = 10_000
@@ -71,7 +71,7 @@ def _last_fire_time(digest: DigestConfig, after: datetime, now: datetime) -> dat
         if fire is None or fire > limit:
             break
         due, cursor = fire, fire + timedelta(seconds=1)
-    return due.astimezone(UTC).replace(tzinfo=None) if due else None
+    return naive_utc(due) if due else None
 
 
 def _pending_conditions(

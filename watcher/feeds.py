@@ -90,7 +90,7 @@ def claim_due_feeds(
                     id=row.id,
                     url=row.url,
                     fetch_url=row.fetch_url or row.url,
-                    name=row.name or row.title or row.url,
+                    name=row.display_name,
                     etag=row.etag,
                     last_modified=row.last_modified,
                     first_poll=row.last_success_at is None,

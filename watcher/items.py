@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from watcher.links import canonical_link
 from watcher.parse import ParsedEntry
+from watcher.storage import naive_utc
 from watcher.tables import Item
 
 MAX_KEY_LENGTH = 500
@@ -93,7 +94,7 @@ def _copy(entry: ParsedEntry, item: Item, digest: str, now: datetime) -> None:
     item.author = entry.author
     item.categories = list(entry.categories)
     item.lang = (entry.lang or "")[:MAX_LANG_LENGTH]
-    item.published_at = _naive_utc(entry.published)
+    item.published_at = naive_utc(entry.published) if entry.published else None
     item.updated_at = now
     item.content_hash = digest
 
@@ -127,9 +128,3 @@ def _story_of(session: Session, item: Item) -> int:
         if first is not None:
             return first
     return item.id
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)

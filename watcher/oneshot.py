@@ -18,7 +18,6 @@ from watcher.fetch import Fetcher
 from watcher.matching import RuleSet
 from watcher.pipeline import PollContext, PollReport, fetch_settings, poll_feed
 from watcher.storage import Database, utcnow
-from watcher.tables import Delivery
 
 
 def _owner() -> str:
@@ -95,18 +94,8 @@ async def _send_pending(
     db: Database, config: Config, owner: str, window_id: int | None = None
 ) -> dict[str, str]:
     statuses: dict[str, str] = {}
+    claimed = await asyncio.to_thread(claim_due_deliveries, db, owner, 1000, None, window_id)
     async with httpx.AsyncClient(follow_redirects=False, trust_env=False) as http:
-        for claimed in await asyncio.to_thread(claim_due_deliveries, db, owner, 1000):
-            if window_id is not None and not _in_window(db, claimed.id, window_id):
-                continue
-            statuses[claimed.channel_key] = await send_delivery(db, config, http, claimed)
+        for row in claimed:
+            statuses[row.channel_key] = await send_delivery(db, config, http, row)
     return statuses
-
-
-def _in_window(db: Database, delivery_id: int, window_id: int) -> bool:
-    with db.transaction() as session:
-        row = session.get_one(Delivery, delivery_id)
-        if row.window_id != window_id:
-            row.locked_until = None  # not ours to send now: hand it back at once
-            return False
-        return True

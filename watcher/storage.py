@@ -27,6 +27,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def naive_utc(value: datetime) -> datetime:
+    """An aware datetime as naive UTC (a naive one is taken to be UTC already)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
 def make_engine(database_url: str) -> Engine:
     """Create an engine; for SQLite, create the file's directory and set WAL pragmas."""
     url = make_url(database_url)

@@ -51,6 +51,11 @@ class Feed(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
+    @property
+    def display_name(self) -> str:
+        """The configured name, else the feed's own title, else its URL."""
+        return self.name or self.title or self.url
+
 
 class Item(Base):
     """One feed entry, stored once per (feed, key); `story_id` folds copies of one story."""
