@@ -42,6 +42,7 @@ def test_the_wheel_carries_migrations_templates_and_seed_data(tmp_path: Path) ->
         "watcher/migrations/env.py",
         "watcher/migrations/script.py.mako",
         "watcher/migrations/versions/0001_initial_schema.py",
+        "watcher/migrations/versions/0002_node_heartbeats.py",
         "notifier/render/templates/digest.html.j2",
         "seeds/jo-song-gil.yaml",
     ):

@@ -61,7 +61,7 @@ def claim_due_deliveries(
             query = query.with_for_update(skip_locked=True)
         claimed = []
         for row in session.scalars(query):
-            row.locked_until = now + LEASE
+            row.locked_until, row.locked_by = now + LEASE, owner
             claimed.append(
                 ClaimedDelivery(row.id, row.digest_id, row.channel_key, row.payload, row.attempts)
             )
@@ -147,7 +147,7 @@ def _record(
     now = utcnow()
     with db.transaction() as session:
         row = session.get_one(Delivery, claimed.id)
-        row.status, row.locked_until = status, None
+        row.status, row.locked_until, row.locked_by = status, None, None
         if status != "cancelled":
             row.attempts = claimed.attempts + 1
         row.last_error = error

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from watcher.settings import FeedConfig, PollConfig
 from watcher.storage import Database
@@ -98,14 +98,6 @@ def claim_due_feeds(
                 )
             )
         return claimed
-
-
-def release_leases(db: Database, owner: str) -> None:
-    """Give back this node's leases (clean shutdown) so another node can poll at once."""
-    with db.transaction() as session:
-        session.execute(
-            update(Feed).where(Feed.lease_owner == owner).values(lease_owner=None, lease_until=None)
-        )
 
 
 def feed_interval(poll: PollConfig, feed: FeedConfig | None) -> timedelta:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 
 import httpx
 
@@ -16,12 +14,9 @@ from watcher.digests import claim_in, claim_window, ensure_digest_states
 from watcher.feeds import claim_due_feeds, sync_feeds
 from watcher.fetch import Fetcher
 from watcher.matching import RuleSet
+from watcher.nodes import alive, new_node_id
 from watcher.pipeline import PollContext, PollReport, fetch_settings, poll_feed
 from watcher.storage import Database, utcnow
-
-
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:once"
 
 
 def _open(config: Config) -> Database:
@@ -39,17 +34,18 @@ async def poll_once(
     """Poll every active feed now (due or not); with `deliver`, send what is pending."""
     db = await asyncio.to_thread(_open, config)
     ruleset = await asyncio.to_thread(RuleSet.compile, config.rules)
-    owner = _owner()
-    claimed = await asyncio.to_thread(
-        claim_due_feeds, db, owner, len(config.feeds) or 1, utcnow(), None, every=True
-    )
-    async with Fetcher(fetch_settings(config.poll)) as fetcher:
-        ctx = PollContext(db, fetcher, config, ruleset)
-        reports = await _gather_with_progress([poll_feed(ctx, f) for f in claimed], progress)
-    if deliver:
-        for digest in config.digests:
-            await asyncio.to_thread(claim_window, db, digest, set(ruleset.scopes), force=True)
-        await _send_pending(db, config, owner)
+    owner = new_node_id("once")
+    async with alive(db, owner):
+        claimed = await asyncio.to_thread(
+            claim_due_feeds, db, owner, len(config.feeds) or 1, utcnow(), None, every=True
+        )
+        async with Fetcher(fetch_settings(config.poll)) as fetcher:
+            ctx = PollContext(db, fetcher, config, ruleset)
+            reports = await _gather_with_progress([poll_feed(ctx, f) for f in claimed], progress)
+        if deliver:
+            for digest in config.digests:
+                await asyncio.to_thread(claim_window, db, digest, set(ruleset.scopes), force=True)
+            await _send_pending(db, config, owner)
     db.dispose()
     return reports
 
@@ -85,7 +81,9 @@ async def send_digest_now(config: Config, digest: DigestConfig) -> dict[str, str
     window_id = await asyncio.to_thread(claim_window, db, digest, rule_ids, force=True)
     statuses: dict[str, str] = {}
     if window_id is not None:
-        statuses = await _send_pending(db, config, _owner(), window_id)
+        owner = new_node_id("send")
+        async with alive(db, owner):
+            statuses = await _send_pending(db, config, owner, window_id)
     db.dispose()
     return statuses
 

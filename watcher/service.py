@@ -9,7 +9,6 @@ tick catches its own errors so nothing escapes into APScheduler.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 from typing import Any
 
@@ -23,9 +22,10 @@ from watcher.config import LoadedConfig, load_config
 from watcher.delivery import claim_due_deliveries, send_delivery
 from watcher.digests import claim_window, ensure_digest_states
 from watcher.errors import ConfigError, ServiceError
-from watcher.feeds import claim_due_feeds, release_leases, sync_feeds
+from watcher.feeds import claim_due_feeds, sync_feeds
 from watcher.fetch import Fetcher
 from watcher.matching import RuleSet
+from watcher.nodes import alive, new_node_id
 from watcher.pipeline import PollContext, fetch_settings, poll_feed
 from watcher.status import make_app
 from watcher.storage import Database, utcnow
@@ -42,7 +42,7 @@ class Service:
 
     def __init__(self, loaded: LoadedConfig) -> None:
         self.loaded = loaded
-        self.node_id = f"{socket.gethostname()}:{os.getpid()}"
+        self.node_id = new_node_id()
         self.db = Database(loaded.config.database)
         self.ruleset = RuleSet.compile(loaded.config.rules)
         self.fetcher = Fetcher(fetch_settings(loaded.config.poll))
@@ -59,6 +59,13 @@ class Service:
     async def run(self) -> None:
         """Migrate, start the ticks and the status server, and run until stopped."""
         await asyncio.to_thread(self._prepare)
+        async with alive(self.db, self.node_id):
+            await self._serve()
+        await self.fetcher.aclose()
+        await self.http.aclose()
+        log.info("service.stopped", node=self.node_id)
+
+    async def _serve(self) -> None:
         scheduler = AsyncIOScheduler(job_defaults=JOB_DEFAULTS, timezone="UTC")
         scheduler.add_listener(self._on_lost_run, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         scheduler.add_job(self.poll_tick, "interval", seconds=TICK_SECONDS, id="poll")
@@ -91,7 +98,6 @@ class Service:
         await self._drain()
         server.should_exit = True
         await server_task
-        log.info("service.stopped", node=self.node_id)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -106,9 +112,6 @@ class Service:
         for task in self.in_flight.values():
             task.cancel()
         await asyncio.gather(*self.in_flight.values(), return_exceptions=True)
-        await asyncio.to_thread(release_leases, self.db, self.node_id)
-        await self.fetcher.aclose()
-        await self.http.aclose()
 
     async def poll_tick(self) -> None:
         """Claim due feeds up to the free concurrency and poll each in its own task."""

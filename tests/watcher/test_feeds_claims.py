@@ -16,7 +16,6 @@ from watcher.feeds import (
     feed_interval,
     next_check_after_error,
     next_check_after_success,
-    release_leases,
     sync_feeds,
 )
 from watcher.settings import FeedConfig, PollConfig
@@ -84,13 +83,6 @@ def test_a_claimed_feed_is_not_handed_to_a_second_owner_until_the_lease_expires(
     assert claimed_urls(database, "node-2", T0 + LEASE - SECOND) == []
     assert claimed_urls(database, "node-2", T0 + LEASE + SECOND) == [A]  # node-1 died
     assert feed_row(database, feed_id(database, A)).lease_owner == "node-2"
-
-
-def test_released_leases_are_free_at_once(database: Database) -> None:
-    add_feeds(database, A, B)
-    claimed_urls(database, "node-1")
-    release_leases(database, "node-1")
-    assert claimed_urls(database, "node-2") == [A, B]
 
 
 def test_claims_take_due_feeds_oldest_first_up_to_the_limit(database: Database) -> None:
