@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 FIELDS = ("title", "summary", "content", "source", "url", "author", "category", "lang")
 """Fields a query may name. A term without a field searches DEFAULT_FIELDS."""
@@ -27,9 +28,10 @@ class Document:
         return getattr(self, name)
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One matched term: `start`/`end` index the original text of `field`."""
+class Hit(NamedTuple):
+    """One matched term: `start`/`end` index the original text of `field`. A named tuple,
+    not a dataclass: the matcher builds one per occurrence, and a tuple is built in a
+    third of the time."""
 
     term: str
     field: str

@@ -67,6 +67,20 @@ def beat(db: Database, node_id: str, now: datetime | None = None) -> None:
             node.heartbeat_at = now
 
 
+def registered_nodes(db: Database) -> list[dict[str, str]]:
+    """The registered nodes and their last heartbeat, for /healthz."""
+    with db.transaction() as session:
+        nodes = session.scalars(select(Node).order_by(Node.started_at)).all()
+        return [
+            {
+                "node": n.node_id,
+                "started": n.started_at.isoformat() + "Z",
+                "heartbeat": n.heartbeat_at.isoformat() + "Z",
+            }
+            for n in nodes
+        ]
+
+
 def reap_dead_nodes(db: Database, me: str, now: datetime | None = None) -> list[str]:
     """Free everything held by dead nodes (and by owners no node claims); returns the
     dead node ids."""

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from watcher.delivery import outbox_counts
+from watcher.nodes import registered_nodes
 from watcher.storage import Database
 from watcher.tables import ChannelState, Feed
 
@@ -50,6 +51,7 @@ def health(db: Database, extra: dict[str, Any]) -> dict[str, Any]:
             "dead": outbox.get("dead", 0),
         },
         "channels_retired": list(retired),
+        "nodes": registered_nodes(db),
     }
     body.update(extra)
     return body

@@ -18,6 +18,7 @@ from watcher.delivery import claim_due_deliveries
 from watcher.digests import claim_window, ensure_digest_states
 from watcher.feeds import claim_due_feeds
 from watcher.nodes import NODE_TIMEOUT, beat, leave, local_scope, reap_dead_nodes
+from watcher.status import health
 from watcher.storage import Database
 from watcher.tables import Delivery, Node
 
@@ -139,3 +140,11 @@ def test_sent_rows_are_never_touched_by_reaping(database: Database) -> None:
     with database.transaction() as session:
         row = session.query(Delivery).one()
         assert (row.status, row.locked_by) == ("sent", "gone")
+
+
+def test_health_lists_the_registered_nodes(database: Database) -> None:
+    beat(database, "alpha", T0)
+    beat(database, "beta", T0 + SECOND)
+    body = health(database, {})
+    assert [n["node"] for n in body["nodes"]] == ["alpha", "beta"]
+    assert body["nodes"][1]["heartbeat"] == "2025-01-10T12:00:01Z"
