@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import structlog
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import ColumnElement, Exists, and_, delete, exists, select, update
 
 from watcher.storage import Database, utcnow
 from watcher.tables import Delivery, Feed, Node
@@ -88,12 +88,18 @@ def reap_dead_nodes(db: Database, me: str, now: datetime | None = None) -> list[
     with db.transaction() as session:
         nodes = session.scalars(select(Node).where(Node.node_id != me)).all()
         dead = [n.node_id for n in nodes if _is_dead(n, now)]
-        living = [n.node_id for n in nodes if n.node_id not in dead] + [me]
         if dead:
             session.execute(delete(Node).where(Node.node_id.in_(dead)))
+        # Owners are checked in the statement itself, not against the list read above: a
+        # node registers (and commits) before it claims anything, so a lease visible to
+        # the statement has its owner's row visible too, however recent both are.
         freed_feeds = session.execute(
             update(Feed)
-            .where(Feed.lease_owner.is_not(None), Feed.lease_owner.not_in(living))
+            .where(
+                Feed.lease_owner.is_not(None),
+                Feed.lease_owner != me,
+                ~_registered(Feed.lease_owner),
+            )
             .values(lease_owner=None, lease_until=None)
         ).rowcount
         freed_rows = session.execute(
@@ -101,7 +107,8 @@ def reap_dead_nodes(db: Database, me: str, now: datetime | None = None) -> list[
             .where(
                 Delivery.status == "pending",
                 Delivery.locked_by.is_not(None),
-                Delivery.locked_by.not_in(living),
+                Delivery.locked_by != me,
+                ~_registered(Delivery.locked_by),
             )
             .values(locked_by=None, locked_until=None)
         ).rowcount
@@ -154,6 +161,10 @@ def _beat_and_reap(db: Database, node_id: str) -> None:
     now = utcnow()
     beat(db, node_id, now)
     reap_dead_nodes(db, node_id, now)
+
+
+def _registered(owner: ColumnElement[str | None]) -> Exists:
+    return exists().where(Node.node_id == owner)
 
 
 def _is_dead(node: Node, now: datetime) -> bool:
