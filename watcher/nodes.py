@@ -57,7 +57,7 @@ def beat(db: Database, node_id: str, now: datetime | None = None) -> None:
             session.add(
                 Node(
                     node_id=node_id,
-                    host=local_scope(),
+                    scope=local_scope(),
                     pid=os.getpid(),
                     started_at=now,
                     heartbeat_at=now,
@@ -170,7 +170,7 @@ def _registered(owner: ColumnElement[str | None]) -> Exists:
 def _is_dead(node: Node, now: datetime) -> bool:
     if node.heartbeat_at < now - NODE_TIMEOUT:
         return True
-    if os.name != "posix" or node.host != local_scope():
+    if os.name != "posix" or node.scope != local_scope():
         return False
     if node.pid == os.getpid():
         return True  # our pid, another node id: a previous life of this process slot
@@ -179,9 +179,9 @@ def _is_dead(node: Node, now: datetime) -> bool:
 
 def _pid_exists(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except OSError:  # PermissionError: it exists, as another user
+    except PermissionError:  # it exists, as another user
         return True
     return True

@@ -182,7 +182,7 @@ class Node(Base):
     __tablename__ = "nodes"
 
     node_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    host: Mapped[str] = mapped_column(String(255))
+    scope: Mapped[str] = mapped_column(String(255))  # host, boot and pid namespace
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -75,7 +75,7 @@ def test_a_stale_heartbeat_frees_the_leases_long_before_they_expire(database: Da
     beat(database, "one", T0)
     claimed(database, "one")
     claim_due_deliveries(database, "one", 10, T0)
-    set_node(database, "one", host="another machine")  # its pid means nothing here
+    set_node(database, "one", scope="another machine")  # its pid means nothing here
     beat(database, "two", T0 + NODE_TIMEOUT)
     assert reap_dead_nodes(database, "two", T0 + NODE_TIMEOUT) == []  # not yet stale
     assert claimed(database, "two", T0 + NODE_TIMEOUT) == []
@@ -121,13 +121,13 @@ def test_leases_of_an_owner_no_node_claims_are_freed(database: Database) -> None
 
 def test_a_reaped_node_that_was_only_slow_registers_again(database: Database) -> None:
     beat(database, "slow", T0)
-    set_node(database, "slow", host="another machine")
+    set_node(database, "slow", scope="another machine")
     beat(database, "me", T0 + 2 * NODE_TIMEOUT)
     assert reap_dead_nodes(database, "me", T0 + 2 * NODE_TIMEOUT) == ["slow"]
     beat(database, "slow", T0 + 2 * NODE_TIMEOUT)
     with database.transaction() as session:
         node = session.get_one(Node, "slow")
-        assert node.host == local_scope()
+        assert node.scope == local_scope()
 
 
 def test_sent_rows_are_never_touched_by_reaping(database: Database) -> None:

@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "nodes",
         sa.Column("node_id", sa.String(length=128), nullable=False),
-        sa.Column("host", sa.String(length=255), nullable=False),
+        sa.Column("scope", sa.String(length=255), nullable=False),
         sa.Column("pid", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("heartbeat_at", sa.DateTime(), nullable=False),
