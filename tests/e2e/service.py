@@ -9,12 +9,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import yaml
+
+from tests.receivers import WebhookReceiver
 
 START_TIMEOUT = 30.0
 
@@ -144,3 +147,15 @@ def alerts_config(
         ],
         **extra,
     }
+
+
+def webhook_ids_by_url(hook: WebhookReceiver) -> dict[str, set[str]]:
+    """For every item URL a `WebhookReceiver` got (syndicated copies in `also` too), the
+    webhook-ids of the deliveries that carried it: two ids for one URL means the story
+    went out twice; the same id twice is a resend receivers deduplicate."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for request in hook.requests:
+        for item in json.loads(request.body)["items"]:
+            for url in [item["url"], *(a["url"] for a in item["also"])]:
+                found[url].add(request.headers["webhook-id"])
+    return found

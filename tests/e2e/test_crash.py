@@ -3,31 +3,26 @@ is the same delivery (same webhook-id), which receivers deduplicate."""
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.service import ServiceProcess, alerts_config, wait_until, write_config
+from tests.e2e.service import (
+    ServiceProcess,
+    alerts_config,
+    wait_until,
+    webhook_ids_by_url,
+    write_config,
+)
 from tests.e2e.test_service import FEED_FILES, RULES, SECRET, expected_urls
 from tests.receivers import WebhookReceiver
 from tests.servers import FEEDS_DIR, FeedServer
 
 pytestmark = pytest.mark.e2e
 KILLS_PER_WAVE = 9  # 27 kills in all: HARDENING D1 asks for 25 or more
-
-
-def deliveries_by_url(hook: WebhookReceiver) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for request in hook.requests:
-        for item in json.loads(request.body)["items"]:
-            for url in [item["url"], *(a["url"] for a in item["also"])]:
-                found[url].add(request.headers["webhook-id"])
-    return found
 
 
 def test_random_kills_lose_nothing_and_never_send_a_story_in_two_deliveries(
@@ -46,10 +41,10 @@ def test_random_kills_lose_nothing_and_never_send_a_story_in_two_deliveries(
                 service.kill()
         with ServiceProcess(config) as service:
             want = expected_urls(3)
-            wait_until(lambda: want <= set(deliveries_by_url(hook)), 40, "every item")
+            wait_until(lambda: want <= set(webhook_ids_by_url(hook)), 40, "every item")
             wait_until(lambda: service.health()["outbox"]["pending"] == 0, 20, "empty outbox")
 
-    delivered = deliveries_by_url(hook)
+    delivered = webhook_ids_by_url(hook)
     assert set(delivered) == expected_urls(3), "nothing lost, nothing extra"
     twice = {url: ids for url, ids in delivered.items() if len(ids) > 1}
     assert not twice, "a resend must carry the same webhook-id"

@@ -3,27 +3,22 @@ twice, and when one is killed the other takes over its feeds and outbox rows at 
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.service import ServiceProcess, alerts_config, wait_until, write_config
+from tests.e2e.service import (
+    ServiceProcess,
+    alerts_config,
+    wait_until,
+    webhook_ids_by_url,
+    write_config,
+)
 from tests.e2e.test_service import FEED_FILES, RULES, SECRET, expected_urls
 from tests.receivers import WebhookReceiver
 from tests.servers import FEEDS_DIR, FeedServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
-
-
-def webhook_ids_by_url(hook: WebhookReceiver) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for request in hook.requests:
-        for item in json.loads(request.body)["items"]:
-            for url in [item["url"], *(a["url"] for a in item["also"])]:
-                found[url].add(request.headers["webhook-id"])
-    return found
 
 
 def test_two_nodes_share_the_work_and_survive_one_being_killed(
