@@ -6,14 +6,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
-from notifier import DigestConfig
-from rules import RuleConfig
-from tests.watcher.conftest_db import T0, add_feeds, add_item, add_match, feed_id, feed_row
-from watcher.config import Config
+from tests.watcher.conftest_db import (
+    T0,
+    add_feeds,
+    add_item,
+    add_match,
+    digest,
+    feed_id,
+    feed_row,
+)
 from watcher.delivery import claim_due_deliveries
 from watcher.digests import claim_window, ensure_digest_states
 from watcher.feeds import claim_due_feeds
@@ -39,20 +44,16 @@ def set_node(db: Database, node_id: str, **values: object) -> None:
         session.execute(update(Node).where(Node.node_id == node_id).values(**values))
 
 
-def claimed(db: Database, owner: str, now=T0) -> list[str]:  # type: ignore[no-untyped-def]
+def claimed(db: Database, owner: str, now: datetime = T0) -> list[str]:
     return [c.url for c in claim_due_feeds(db, owner, 10, now)]
 
 
 def outbox_row(db: Database) -> int:
     """One pending outbox row (a claimed window with one matched item)."""
-    config = Config(
-        rules=[RuleConfig(id="envoy", query="envoy")],
-        digests=[DigestConfig(id="d", to=[{"webhook": {"url": "http://127.0.0.1:9/"}}])],
-    )
-    fid = feed_id(db, A)
-    ensure_digest_states(db, config.digests, T0 - timedelta(days=1))
-    add_match(db, add_item(db, fid, "Envoy leaves"), "envoy", T0 - SECOND)
-    window = claim_window(db, config.digests[0], {"envoy"}, T0, force=True)
+    morning = digest()
+    ensure_digest_states(db, [morning], T0 - timedelta(days=1))
+    add_match(db, add_item(db, feed_id(db, A), "Envoy leaves"), "envoy", T0 - SECOND)
+    window = claim_window(db, morning, {"envoy"}, T0, force=True)
     assert window is not None
     return window
 
