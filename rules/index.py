@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rules.automaton import PROXIMITY, PatternTable
@@ -40,6 +41,7 @@ from rules.terms import (
 
 NFIELDS = len(FIELDS)
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
+_NO_GAP_CHARS: frozenset[str] = frozenset()
 
 FACTS, PROX, AND, OR, NOT = range(5)
 """Program opcodes: `(FACTS, keys)` is true when one of the keys `pid * NFIELDS + field`
@@ -150,13 +152,14 @@ class RuleIndex:
         self, leaf: QueryLeaf, fields: tuple[str, ...], negated: bool, leaves: list[Any]
     ) -> tuple[Program, list[Group]]:
         pid = self._pid(leaf)
-        indexes = tuple(FIELD_INDEX[f] for f in fields)
+        indexes = _field_indexes(fields)
         keyed = [(fi, pid * NFIELDS + fi) for fi in indexes]
         self.fields.update(indexes)
         table = self.table
         if not negated:
-            places = tuple((fi, key, self._place(leaf.label, key)) for fi, key in keyed)
-            leaves.append((leaf.label, pid, table.kinds[pid] != PROXIMITY, places))
+            label, place = leaf.label, self._place
+            places = tuple([(fi, key, place(label, key)) for fi, key in keyed])
+            leaves.append((label, pid, table.kinds[pid] != PROXIMITY, places))
         if table.kinds[pid] == PROXIMITY:  # every part must occur
             parts = [(frozenset({p}), _cost(table.patterns[p])) for p in table.parts[pid]]
             return (PROX, pid, indexes), parts
@@ -175,6 +178,11 @@ class RuleIndex:
             pattern = plain_pattern(leaf) or compile_leaf(leaf)
             pid = self._patterns[key] = self.table.add(pattern)
         return pid
+
+
+@lru_cache(maxsize=256)
+def _field_indexes(fields: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(FIELD_INDEX[f] for f in fields)
 
 
 def flat_places(leaves: tuple[Leaf, ...]) -> tuple[HitPlace, ...]:
@@ -196,12 +204,12 @@ def plain_pattern(leaf: QueryLeaf) -> Pattern | None:
     if isinstance(leaf, Term):
         return WordPattern(leaf.text.lower(), leaf.prefix)
     prefixes = [body != part for body, part in zip(bodies, leaf.parts, strict=True)]
-    words = [WordPattern(b.lower(), p) for b, p in zip(bodies, prefixes, strict=True)]
-    if leaf.slop is not None:
+    if leaf.slop is not None or len(bodies) == 1:
+        words = [WordPattern(b.lower(), p) for b, p in zip(bodies, prefixes, strict=True)]
+        if leaf.slop is None:
+            return words[0]
         return ProximityPattern(tuple(dict.fromkeys(words)), leaf.slop)
-    if len(words) == 1:
-        return words[0]
-    return _sequence([b.lower() for b in bodies], prefixes, frozenset())
+    return _sequence([b.lower() for b in bodies], prefixes, _NO_GAP_CHARS, cjk=False)
 
 
 @dataclass(frozen=True, slots=True)

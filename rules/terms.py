@@ -113,8 +113,10 @@ def _compile_parts(parts: Sequence[str]) -> WordPattern | SubstringPattern | Seq
 
 
 def _sequence(
-    tokens: list[str], prefixes: list[bool], gap_chars: frozenset[str]
+    tokens: list[str], prefixes: list[bool], gap_chars: frozenset[str], cjk: bool = True
 ) -> SequencePattern:
+    """The pattern of a phrase's tokens; `cjk=False` when no token can hold Hangul, kana
+    or Han (they are ASCII), which saves looking."""
     segments: list[tuple[str, bool]] = []
     letters = ""
     for token, prefix in zip(tokens, prefixes, strict=True):
@@ -124,6 +126,8 @@ def _sequence(
             letters = ""
     if letters:
         segments.append((letters, False))
+    if not cjk:
+        return SequencePattern(tuple(segments), True, True, gap_chars)
     return SequencePattern(
         tuple(segments), not has_cjk(tokens[0]), not has_cjk(tokens[-1]), gap_chars
     )

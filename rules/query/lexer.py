@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from rules.errors import QuerySyntaxError
 from rules.model import FIELDS
 
 QUOTES = '"“”'
 _WORD_END = frozenset("()" + QUOTES)
-_OPERATORS = ("AND", "OR", "NOT")
 _FIELD_RE = re.compile(r"([A-Za-z][A-Za-z0-9_]*):")
 _NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _TILDE_RE = re.compile(r"~[0-9]*$")
 _DIGITS_RE = re.compile(r"[0-9]+")
+_QUOTE_RE = re.compile("[" + QUOTES + "]")
+_WORD_BODY_RE = re.compile(r"[^\s()" + QUOTES + r"^]*")
+r"""A word's text: up to a delimiter (whitespace, a parenthesis, a quote) or a `^`. Both
+`\s` and `str.isspace` are Python's Unicode whitespace."""
 
 
 class Kind(Enum):
@@ -37,8 +40,13 @@ class Kind(Enum):
     END = "end of query"
 
 
-@dataclass(frozen=True, slots=True)
-class Lexeme:
+_OPERATOR_KINDS = {"AND": Kind.AND, "OR": Kind.OR, "NOT": Kind.NOT}
+
+
+class Lexeme(NamedTuple):
+    """One lexeme and its 1-based column (a named tuple: built in a third of the time of
+    a frozen dataclass, and a query set of thousands of rules builds many)."""
+
     kind: Kind
     col: int
     text: str = ""
@@ -84,7 +92,8 @@ class _Lexer:
 
     def phrase(self) -> None:
         q, start = self.query, self.pos
-        end = next((i for i in range(start + 1, len(q)) if q[i] in QUOTES), -1)
+        closing = _QUOTE_RE.search(q, start + 1)
+        end = closing.start() if closing is not None else -1
         if end < 0:
             raise self.error(start, "unbalanced quote: this phrase is never closed")
         self.pos = end + 1
@@ -119,10 +128,9 @@ class _Lexer:
         field = None if after_field else _FIELD_RE.match(q, start)  # url:https://… is a value
         if field is not None and self.field(field):
             return
-        end = start
-        while not self.at_delimiter(end) and q[end] != "^":
-            end += 1
-        text = q[start:end]
+        match = _WORD_BODY_RE.match(q, start)
+        assert match is not None  # the pattern matches the empty string
+        text, end = match.group(), match.end()
         self.pos = end
         if not text:
             raise self.error(start, "bad boost: '^' must follow a word or a phrase directly")
@@ -131,10 +139,10 @@ class _Lexer:
             raise self.error(
                 start + tilde.start(), 'proximity (~N) applies to a phrase: write "a b"~N'
             )
-        if text in _OPERATORS:
+        if text in _OPERATOR_KINDS:
             if q.startswith("^", end):
                 raise self.error(end, f"bad boost: the operator {text} cannot be boosted")
-            self.out.append(Lexeme(Kind(text), start + 1, text))
+            self.out.append(Lexeme(_OPERATOR_KINDS[text], start + 1, text))
             return
         self.out.append(Lexeme(Kind.WORD, start + 1, text, boost=self.boost()))
 

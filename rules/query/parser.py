@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from rules.errors import QuerySyntaxError
-from rules.normalize import normalize
+from rules.fastnorm import normalize_fast
 from rules.query.ast import And, Field, Node, Not, Or, Phrase, Term
 from rules.query.lexer import Kind, Lexeme, lex
 from rules.tokens import has_tokens
@@ -49,7 +49,7 @@ def _parse(query: str) -> Node:
 
 def searchable(text: str) -> bool:
     """True when `text` holds at least one letter or digit to match."""
-    return has_tokens(normalize(text).text)
+    return has_tokens(normalize_fast(text).text)
 
 
 class _Parser:
