@@ -1,16 +1,18 @@
 """Every distinct term pattern of a rule set, found by one scan of each field's text.
 
 Patterns come from `rules.terms.compile_leaf`, so a term means here what it means to the
-reference evaluator. Each distinct pattern gets a number (its `pid`). Two pyahocorasick
-automata hold the keys; both run over a field's `spaced` text (`rules.fieldtext`):
+reference evaluator. Each distinct pattern gets a number (its `pid`). Two Aho-Corasick
+automata (ahocorasick_rs) hold the keys:
 
-- word keys: a word `jo` as `" jo "`, a prefix `defect*` as `" defect"`, a
-  Hangul/kana/Han term as itself. A key found is an occurrence; nothing to check.
-- phrase keys, matched with the spaces skipped: a phrase (or a word such as `Song-gil`)
-  by the letters of its first segment (`"josonggil"`, or `"north"` for
-  `"north* korea"`). A key found is a candidate start, checked by `_walk`: anchors at
-  token boundaries, every gap stepped over allowed, later segments, and a `*` extended
-  longest first, as `rules.terms._walk` does.
+- word keys, found in a field's `spaced` text (`rules.fieldtext`): a word `jo` as
+  `" jo "`, a prefix `defect*` as `" defect"`, a Hangul/kana/Han term as itself. A key
+  found is an occurrence; nothing to check. The scan gives only which keys occur; where
+  they end is looked up (`ends`) only for the hits of a rule that matched.
+- phrase keys, found in `squeezed` (the text with the spaces taken out): a phrase (or a
+  word such as `Song-gil`) by the letters of its first segment (`"josonggil"`, or
+  `"north"` for `"north* korea"`). A key found is a candidate start, checked by `_walk`
+  in `spaced`: anchors at token boundaries, every gap stepped over allowed, later
+  segments, and a `*` extended longest first, as `rules.terms._walk` does.
 
 A proximity term (`"a b"~N`) is not scanned: its parts are, and its windows are built
 from their occurrences exactly as `rules.terms._find_proximity` builds them.
@@ -22,8 +24,9 @@ An occurrence is `(start, end, at)`: offsets in the normalised text, and the off
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from rules.fieldtext import FieldText
 from rules.terms import (
@@ -38,6 +41,8 @@ Occurrence = tuple[int, int, int]
 
 WORD, SUBSTRING, SEQUENCE, PROXIMITY = 0, 1, 2, 3
 
+_KEY = itemgetter(0)  # of an automaton's `(key index, start, end)`
+
 
 class PatternTable:
     """Numbered patterns and the automata that find them; built once per rule set."""
@@ -47,8 +52,11 @@ class PatternTable:
         self.kinds: list[int] = []
         self.parts: dict[int, tuple[int, ...]] = {}  # proximity pid → part pids
         self._pids: dict[Pattern, int] = {}
-        self._words: ahocorasick.Automaton | None = None
-        self._phrases: ahocorasick.Automaton | None = None
+        self._keys: dict[int, str] = {}  # pid → its key in the word automaton
+        self._words: AhoCorasick | None = None
+        self._word_pids: list[int] = []  # key index → pid
+        self._phrases: AhoCorasick | None = None
+        self._phrase_pids: list[tuple[int, ...]] = []  # key index → pids of that key
 
     def add(self, pattern: Pattern) -> int:
         """The pid of `pattern`, numbering it when it is new."""
@@ -70,34 +78,49 @@ class PatternTable:
         phrases: dict[str, list[int]] = {}
         for pid, pattern in enumerate(self.patterns):
             if isinstance(pattern, WordPattern):
-                words[" " + pattern.token + ("" if pattern.prefix else " ")] = pid
+                key = " " + pattern.token + ("" if pattern.prefix else " ")
             elif isinstance(pattern, SubstringPattern):
-                words[pattern.needle] = pid
-            elif isinstance(pattern, SequencePattern):
-                phrases.setdefault(pattern.segments[0][0], []).append(pid)
-        self._words = _automaton(words.items())
-        self._phrases = _automaton((key, tuple(pids)) for key, pids in phrases.items())
+                key = pattern.needle
+            else:
+                if isinstance(pattern, SequencePattern):
+                    phrases.setdefault(pattern.segments[0][0], []).append(pid)
+                continue
+            words[key] = pid
+            self._keys[pid] = key
+        self._words = _automaton(words)
+        self._word_pids = list(words.values())
+        self._phrases = _automaton(phrases)
+        self._phrase_pids = [tuple(pids) for pids in phrases.values()]
 
-    def scan(self, field: FieldText) -> tuple[dict[int, list[int]], dict[int, list[Occurrence]]]:
-        """Where word keys end in `spaced`, by pid, and the checked phrase occurrences."""
-        spaced = field.spaced
-        words: dict[int, list[int]] = {}
-        if self._words is not None:
-            get = words.get
-            for end, pid in self._words.iter(spaced):
-                ends = get(pid)
-                if ends is None:
-                    words[pid] = [end]
-                else:
-                    ends.append(end)
+    def scan(self, field: FieldText) -> tuple[set[int], dict[int, list[Occurrence]]]:
+        """The pids of the word keys found in `spaced` (where: `ends`), and the checked
+        phrase occurrences."""
+        words: set[int] = set()
+        if self._words is not None:  # no Python code runs per key found
+            found = self._words.find_matches_as_indexes(field.spaced, overlapping=True)
+            words.update(map(self._word_pids.__getitem__, map(_KEY, found)))
         phrases: dict[int, list[Occurrence]] = {}
         if self._phrases is not None:
-            for end, pids in self._phrases.iter(spaced, ignore_white_space=True):
-                for pid in pids:
-                    occurrence = self._sequence_at(pid, field, end)
+            found = self._phrases.find_matches_as_indexes(field.squeezed, overlapping=True)
+            for key, start, _ in found:
+                first = field.unsqueeze(start)
+                for pid in self._phrase_pids[key]:
+                    occurrence = self._sequence_at(pid, field, first)
                     if occurrence is not None:
                         phrases.setdefault(pid, []).append(occurrence)
         return words, phrases
+
+    def ends(self, pid: int, field: FieldText) -> list[int]:
+        """Where the word key of `pid` ends in `spaced`, as the automaton reports them
+        (the offset of its last character), overlaps included, in order."""
+        key = self._keys[pid]
+        find, back = field.spaced.find, len(key) - 1
+        found = []
+        at = find(key)
+        while at >= 0:
+            found.append(at + back)
+            at = find(key, at + 1)
+        return found
 
     def place(self, pid: int, field: FieldText, ends: list[int]) -> list[Occurrence]:
         """The occurrences of a word key of `pid` that ends at offsets `ends` of `spaced`:
@@ -119,16 +142,23 @@ class PatternTable:
         to_text = field.to_text
         return [(to_text(at), to_text(at) + stop - at, at) for at, stop in spans]
 
-    def _sequence_at(self, pid: int, field: FieldText, end: int) -> Occurrence | None:
+    def word_pairs(self, pid: int, field: FieldText, ends: list[int]) -> list[tuple[int, int]]:
+        """`place` for a word or prefix, as normalised `(start, end)` pairs only."""
+        pattern = self.patterns[pid]
+        assert isinstance(pattern, WordPattern)
+        size = len(pattern.token)
+        if not field.inserted:
+            if not pattern.prefix:
+                return [(end - size - 1, end - 1) for end in ends]
+            find = field.spaced.find
+            return [(end - size, find(" ", end) - 1) for end in ends]
+        return [(start, end) for start, end, _ in self.place(pid, field, ends)]
+
+    def _sequence_at(self, pid: int, field: FieldText, first: int) -> Occurrence | None:
+        """The occurrence of phrase `pid` whose first letter is at `first` in `spaced`."""
         pattern = self.patterns[pid]
         assert isinstance(pattern, SequencePattern)
-        spaced = field.spaced
-        first, letters = end, len(pattern.segments[0][0]) - 1
-        while letters:  # back to the first letter, over the spaces the automaton skipped
-            first -= 1
-            if spaced[first] != " ":
-                letters -= 1
-        if pattern.anchor_start and spaced[first - 1] != " ":
+        if pattern.anchor_start and field.spaced[first - 1] != " ":
             return None
         stop = _walk(pattern, field, first, 0)
         if stop is None:
@@ -153,14 +183,11 @@ def _kind(pattern: Pattern) -> int:
     return SEQUENCE if isinstance(pattern, SequencePattern) else PROXIMITY
 
 
-def _automaton(items: Iterable[tuple[str, object]]) -> ahocorasick.Automaton | None:
-    automaton = ahocorasick.Automaton()
-    for key, value in items:
-        automaton.add_word(key, value)
-    if not len(automaton):
-        return None
-    automaton.make_automaton()
-    return automaton
+def _automaton(keys: Iterable[str]) -> AhoCorasick | None:
+    """An automaton that finds every occurrence of every key, overlaps included; a key's
+    index in `keys` is what it reports."""
+    keys = list(keys)
+    return AhoCorasick(keys, matchkind=MatchKind.Standard) if keys else None
 
 
 def _walk(pattern: SequencePattern, field: FieldText, at: int, seg: int) -> int | None:

@@ -9,17 +9,18 @@ In `spaced`, a word token is a run of non-spaces:
 
 - a word is found as the key `" jo "`, a prefix as `" defect"`, a Hangul/kana/Han term
   (which never holds a space) as itself;
-- a phrase is found by its letters with the spaces skipped (pyahocorasick's
-  `ignore_white_space`), at the same offsets.
+- a phrase is found by its letters in `squeezed`, `spaced` without its spaces;
+  `unsqueeze` gives back the offset in `spaced`.
 
-No per-token objects or offset tables are built; `token_index` (needed only for
-proximity) builds its table on first use.
+No per-token objects or offset tables are built until needed: `unsqueeze` and
+`token_index` (phrases and proximity) build the token table on first use.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from rules.fastnorm import FastNormalized, normalize_fast
 from rules.tokens import _CJK, _WORD, _char_kind
@@ -82,7 +83,17 @@ def spaced_text(text: str) -> tuple[str, list[int]]:
 class FieldText:
     """A field's original text, its normalisation, and `spaced` (see the module doc)."""
 
-    __slots__ = ("_gaps", "_starts", "inserted", "norm", "original", "spaced", "text")
+    __slots__ = (
+        "_gaps",
+        "_pieces",
+        "_squeezed",
+        "_starts",
+        "inserted",
+        "norm",
+        "original",
+        "spaced",
+        "text",
+    )
 
     def __init__(self, original: str, norm: FastNormalized, spaced: str, inserted: list[int]):
         self.original = original
@@ -90,8 +101,24 @@ class FieldText:
         self.text = norm.text
         self.spaced = spaced
         self.inserted = inserted
-        self._starts: list[int] | None = None
+        self._starts: list[int] = []  # where each token starts in `spaced`, once needed
+        self._squeezed: list[int] = []  # where each piece of `spaced.split(" ")` starts
+        self._pieces: list[int] = []  # in `squeezed`, and in `spaced`
         self._gaps: dict[int, bool] = {}
+
+    @property
+    def squeezed(self) -> str:
+        """`spaced` without its spaces: the tokens' characters, run together."""
+        return self.spaced.replace(" ", "")
+
+    def unsqueeze(self, at: int) -> int:
+        """The offset in `spaced` of the character at offset `at` of `squeezed`."""
+        if not self._squeezed:  # `spaced` split at each space: tokens and empty pieces
+            pieces = list(map(len, self.spaced.split(" ")))
+            self._squeezed = list(accumulate(pieces, initial=0))
+            self._pieces = list(accumulate(map((1).__add__, pieces), initial=0))
+        k = bisect_right(self._squeezed, at) - 1  # the token holding it: its last piece
+        return self._pieces[k] + at - self._squeezed[k]
 
     def to_text(self, at: int) -> int:
         """Offset in the normalised text of the token character at offset `at` of `spaced`."""
@@ -101,7 +128,7 @@ class FieldText:
 
     def token_index(self, at: int) -> int:
         """Index of the token holding offset `at` of `spaced`."""
-        if self._starts is None:
+        if not self._starts:
             self._starts = [m.start() for m in _TOKEN_RE.finditer(self.spaced)]
         return bisect_right(self._starts, at) - 1
 

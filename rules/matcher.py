@@ -9,9 +9,11 @@ and scored. The result is the reference evaluator's, rule for rule and hit for h
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import chain
+from operator import attrgetter, itemgetter
 
-from rules.automaton import PROXIMITY, SEQUENCE, Occurrence, PatternTable
+from rules.automaton import PROXIMITY, SEQUENCE, WORD, Occurrence, PatternTable
 from rules.config import RuleConfig
 from rules.fieldtext import FieldText, prepare_field
 from rules.index import (
@@ -28,10 +30,9 @@ from rules.index import (
 from rules.model import FIELDS, Document, Hit, Match
 from rules.scoring import FIELD_INDEX_WEIGHTS
 
-_Span = tuple[int, int, str]  # original start, end, text
-_Keyed = list[tuple[tuple[int, int, int, str], Hit]]  # hits keyed by their sort order
-_Scanned = tuple[FieldText | None, dict[int, list[int]], dict[int, list[Occurrence]]]
+_Scanned = tuple[FieldText | None, set[int], dict[int, list[Occurrence]]]
 _Short = dict[str, _Scanned]
+_FIELD_OF = itemgetter(0)
 _SHORT = 40  # field texts up to this long are cached: feed names, languages, categories
 _SHORT_CACHED = 4096
 
@@ -45,6 +46,7 @@ class Matcher:
         self._programs: tuple[RuleProgram, ...] = tuple(index.programs)
         self._presearcher = index.presearcher()
         self._fields = tuple(sorted(index.fields))
+        self._texts = _texts_getter([FIELDS[fi] for fi in self._fields])
         self._short: _Short = {}  # short field texts (source, lang…) already scanned
 
     @property
@@ -58,7 +60,8 @@ class Matcher:
 
     def match(self, document: Document, rule_ids: Collection[str] | None = None) -> list[Match]:
         """The rules `document` matches (all, or only `rule_ids`), best score first."""
-        scan = _Scan(self._table, document, self._fields, self._short)
+        texts = zip(self._fields, self._texts(document), strict=True)
+        scan = _Scan(self._table, texts, self._short)
         facts, programs = scan.facts, self._programs
         explained: dict[int, tuple[tuple[Hit, ...], dict[str, float]]] = {}
         matches = []
@@ -80,37 +83,50 @@ class Matcher:
         return matches
 
 
+def _texts_getter(names: list[str]) -> Callable[[Document], tuple[str, ...]]:
+    """A function giving a document's texts of the fields `names`, in one call."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda document: (getattr(document, name),)
+    return attrgetter(*names)
+
+
 class _Scan:
     """One document's fields, scanned; occurrences and hits are placed on demand."""
 
     def __init__(
-        self, table: PatternTable, document: Document, fields: Sequence[int], short: _Short
+        self, table: PatternTable, texts: Iterable[tuple[int, str]], short: _Short
     ) -> None:
         self.table = table
         self.fields: dict[int, FieldText] = {}
-        self.words: dict[int, dict[int, list[int]]] = {}
+        self.words: dict[int, set[int]] = {}  # field → pids of the word keys found
         self.phrases: dict[int, dict[int, list[Occurrence]]] = {}
         self.facts: set[int] = set()  # pid * NFIELDS + field, for every pattern found
         self.pids: set[int] = set()
         self._occurrences: dict[int, list[Occurrence]] = {}
-        self._spans: dict[int, list[_Span]] = {}
-        self._hits: dict[int, tuple[tuple[Hit, ...], _Keyed]] = {}
-        for fi in fields:
-            text = document.field_text(FIELDS[fi])
-            scanned = short.get(text) if len(text) <= _SHORT else None
-            if scanned is None:
+        self._hits: dict[int, tuple[Hit, ...]] = {}
+        for fi, text in texts:
+            if not text:
+                continue
+            if len(text) > _SHORT:
                 field = prepare_field(text)
-                scanned = (field, *table.scan(field)) if field is not None else (None, {}, {})
-                if len(text) <= _SHORT:
+                if field is None:
+                    continue
+                words, phrases = table.scan(field)
+            else:
+                scanned = short.get(text)
+                if scanned is None:
+                    field = prepare_field(text)
+                    scanned = (field, *table.scan(field)) if field else (None, set(), {})
                     if len(short) >= _SHORT_CACHED:
                         short.clear()
                     short[text] = scanned
-            field, words, phrases = scanned
-            if field is None:
-                continue
+                field, words, phrases = scanned
+                if field is None:
+                    continue
             self.fields[fi], self.words[fi], self.phrases[fi] = field, words, phrases
             self.pids.update(words)
-            self.facts.update([pid * NFIELDS + fi for pid in words])
+            self.facts.update(map(fi.__add__, map(NFIELDS.__mul__, words)))
             if phrases:
                 self.pids.update(phrases)
                 self.facts.update([pid * NFIELDS + fi for pid in phrases])
@@ -156,53 +172,60 @@ class _Scan:
         if kind == PROXIMITY:
             parts = [self.occurrences(part, fi) for part in self.table.parts[pid]]
             return self.table.proximity(pid, field, parts) if all(parts) else []
-        ends = self.words[fi].get(pid)
-        return self.table.place(pid, field, ends) if ends else []
+        if pid not in self.words[fi]:
+            return []
+        return self.table.place(pid, field, self.table.ends(pid, field))
 
     def hits(self, places: Sequence[HitPlace]) -> tuple[tuple[Hit, ...], dict[str, float]]:
         """The hits of a matching rule's positive leaves (`RuleProgram.leaves`), in the
         reference's order (`rules.reference.hit_order`: field, start, end, term) without
         duplicates; and each term's best field weight, in order of its first hit (as
         `score_hits`)."""
-        found: list[tuple[int, str, tuple[Hit, ...], _Keyed]] = []
+        found: list[tuple[int, str, tuple[Hit, ...]]] = []
         facts, cache = self.facts, self._hits
         for fi, key, number, label, pid, scanned in places:
             if scanned and key not in facts:
                 continue  # not found there: no hits
-            entry = cache.get(number)
-            if entry is None:
-                name = FIELDS[fi]
-                spans = self._place(pid, fi)
-                keyed = [((fi, a, b, label), Hit(label, name, a, b, text)) for a, b, text in spans]
-                entry = cache[number] = (tuple([hit for _, hit in keyed]), keyed)
-            if entry[0]:
-                found.append((fi, label, *entry))
+            hits = cache.get(number)
+            if hits is None:
+                hits = cache[number] = self._hits_of(label, pid, fi)
+            if hits:
+                found.append((fi, label, hits))
         if len(found) == 1:
-            fi, label, hits, _ = found[0]
+            fi, label, hits = found[0]
             return hits, {label: FIELD_INDEX_WEIGHTS[fi]}
+        best: dict[str, float] = {}
+        if len({fi for fi, _, _ in found}) == len(found):  # each in its own field: no merge
+            found.sort(key=_FIELD_OF)
+            for fi, label, _ in found:
+                best[label] = max(best.get(label, 0.0), FIELD_INDEX_WEIGHTS[fi])
+            return tuple(chain.from_iterable([hits for _, _, hits in found])), best
         merged: dict[tuple[int, int, int, str], Hit] = {}
-        for *_, keyed in found:
+        firsts = []
+        for fi, label, hits in found:
+            keyed = {(fi, hit.start, hit.end, label): hit for hit in hits}
+            firsts.append((next(iter(keyed)), fi, label))
             merged.update(keyed)
         ordered = tuple(map(merged.__getitem__, sorted(merged)))
-        best: dict[str, float] = {}
-        for _, fi, label in sorted([(keyed[0][0], fi, label) for fi, label, _, keyed in found]):
+        for _, fi, label in sorted(firsts):
             best[label] = max(best.get(label, 0.0), FIELD_INDEX_WEIGHTS[fi])
         return ordered, best
 
-    def _place(self, pid: int, fi: int) -> list[_Span]:
-        """The original spans (and texts) of a pattern's occurrences in a field, sorted."""
-        spans = self._spans.get(pid * NFIELDS + fi)
-        if spans is None:
-            spans = self._spans[pid * NFIELDS + fi] = self._spans_of(pid, fi)
-        return spans
-
-    def _spans_of(self, pid: int, fi: int) -> list[_Span]:
-        occurrences = self.occurrences(pid, fi)
-        if not occurrences:
-            return []
-        field = self.fields[fi]
-        original = field.original
-        spans = field.norm.spans([(start, end) for start, end, _ in occurrences])
+    def _hits_of(self, label: str, pid: int, fi: int) -> tuple[Hit, ...]:
+        """The hits of term `label` (pattern `pid`) in field `fi`, in text order."""
+        field = self.fields.get(fi)
+        if field is None:
+            return ()
+        if self.table.kinds[pid] == WORD:  # the commonest: straight from the scan
+            if pid not in self.words[fi]:
+                return ()
+            pairs = self.table.word_pairs(pid, field, self.table.ends(pid, field))
+        else:
+            pairs = [(start, end) for start, end, _ in self.occurrences(pid, fi)]
+            if not pairs:
+                return ()
+        spans = field.norm.spans(pairs)
         if len(spans) > 1:  # a no-op unless two occurrences share an expanded character
             spans = sorted(set(spans))
-        return [(a, b, original[a:b]) for a, b in spans]
+        original, name = field.original, FIELDS[fi]
+        return tuple([Hit(label, name, a, b, original[a:b]) for a, b in spans])

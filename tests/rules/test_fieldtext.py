@@ -33,6 +33,12 @@ def assert_aligned(text: str) -> None:
     starts = [m.start() for m in re.finditer(r"[^ ]+", spaced)]
     assert [field.to_text(s) for s in starts] == [t.start for t in tokens]
     assert len(spaced) == len(text) + 2 + len(inserted)
+    squeezed = field.squeezed  # what the phrase automaton reads, and the way back
+    assert squeezed == "".join(t.text for t in tokens)
+    assert [spaced[field.unsqueeze(i)] for i in range(len(squeezed))] == list(squeezed)
+    assert [field.unsqueeze(i) for i in range(len(squeezed))] == [
+        i for i, ch in enumerate(spaced) if ch != " "
+    ]
 
 
 @settings(max_examples=300, deadline=None)

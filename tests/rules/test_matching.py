@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules import Document
+from rules import Document, compile_rules
 from rules.reference import evaluate
 
 
@@ -222,6 +222,8 @@ def test_unfielded_terms_search_title_summary_and_content() -> None:
 )
 def test_fields(query: str, doc: Document, expected: bool) -> None:
     assert evaluate(query, doc).matched is expected
+    # and the matcher, here with a rule set that searches one or two fields only
+    assert bool(compile_rules([{"id": "r", "query": query}]).match(doc)) is expected
 
 
 # --- hits ----------------------------------------------------------------------------
