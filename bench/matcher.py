@@ -32,7 +32,7 @@ class Settings:
     items: int = 5_000
     baseline_items: int = 10  # per round: the regex loop is slow, so a subset of the items
     rule_counts: tuple[int, ...] = (100, 10_000, 100_000)
-    rounds: int = 3  # the best round counts; at 10,000 rules each round times both loops
+    rounds: int = 5  # the best round counts; at 10,000 rules each round times both loops
     agreement_items: int = 200
 
 
