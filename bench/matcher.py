@@ -14,6 +14,7 @@ import platform
 import re
 import resource
 import time
+import timeit
 import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -188,4 +189,10 @@ def _rss() -> int:
 
 
 def _machine() -> str:
-    return f"Python {platform.python_version()}, {os.cpu_count()} CPUs ({platform.machine()})"
+    """The machine, and how fast it runs plain Python just now: a shared machine's speed
+    drifts (README, Performance), and this puts the run's absolute figures in context."""
+    loop = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000
+    return (
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs ({platform.machine()}); "
+        f"sum(range(1000)) took {loop * 1e6:.1f} µs"
+    )
