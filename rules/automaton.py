@@ -128,6 +128,8 @@ class PatternTable:
         pattern = self.patterns[pid]
         if isinstance(pattern, WordPattern):
             size = len(pattern.token)
+            if not pattern.prefix and not field.inserted:  # the commonest, in one step
+                return [(end - size - 1, end - 1, end - size) for end in ends]
             if pattern.prefix:
                 find = field.spaced.find
                 spans = [(end - size + 1, find(" ", end)) for end in ends]
@@ -141,18 +143,6 @@ class PatternTable:
             return [(at - 1, stop - 1, at) for at, stop in spans]
         to_text = field.to_text
         return [(to_text(at), to_text(at) + stop - at, at) for at, stop in spans]
-
-    def word_pairs(self, pid: int, field: FieldText, ends: list[int]) -> list[tuple[int, int]]:
-        """`place` for a word or prefix, as normalised `(start, end)` pairs only."""
-        pattern = self.patterns[pid]
-        assert isinstance(pattern, WordPattern)
-        size = len(pattern.token)
-        if not field.inserted:
-            if not pattern.prefix:
-                return [(end - size - 1, end - 1) for end in ends]
-            find = field.spaced.find
-            return [(end - size, find(" ", end) - 1) for end in ends]
-        return [(start, end) for start, end, _ in self.place(pid, field, ends)]
 
     def _sequence_at(self, pid: int, field: FieldText, first: int) -> Occurrence | None:
         """The occurrence of phrase `pid` whose first letter is at `first` in `spaced`."""

@@ -41,7 +41,6 @@ from rules.terms import (
 
 NFIELDS = len(FIELDS)
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
-_NO_GAP_CHARS: frozenset[str] = frozenset()
 
 FACTS, PROX, AND, OR, NOT = range(5)
 """Program opcodes: `(FACTS, keys)` is true when one of the keys `pid * NFIELDS + field`
@@ -209,7 +208,7 @@ def plain_pattern(leaf: QueryLeaf) -> Pattern | None:
         if leaf.slop is None:
             return words[0]
         return ProximityPattern(tuple(dict.fromkeys(words)), leaf.slop)
-    return _sequence([b.lower() for b in bodies], prefixes, _NO_GAP_CHARS, cjk=False)
+    return _sequence([b.lower() for b in bodies], prefixes, frozenset(), cjk=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import chain
 from operator import attrgetter, itemgetter
 
-from rules.automaton import PROXIMITY, SEQUENCE, WORD, Occurrence, PatternTable
+from rules.automaton import PROXIMITY, SEQUENCE, Occurrence, PatternTable
 from rules.config import RuleConfig
 from rules.fieldtext import FieldText, prepare_field
 from rules.index import (
@@ -129,7 +129,7 @@ class _Scan:
             self.facts.update(map(fi.__add__, map(NFIELDS.__mul__, words)))
             if phrases:
                 self.pids.update(phrases)
-                self.facts.update([pid * NFIELDS + fi for pid in phrases])
+                self.facts.update(map(fi.__add__, map(NFIELDS.__mul__, phrases)))
 
     def holds(self, program: Program) -> bool:
         """Whether a rule program is true of this document."""
@@ -216,14 +216,9 @@ class _Scan:
         field = self.fields.get(fi)
         if field is None:
             return ()
-        if self.table.kinds[pid] == WORD:  # the commonest: straight from the scan
-            if pid not in self.words[fi]:
-                return ()
-            pairs = self.table.word_pairs(pid, field, self.table.ends(pid, field))
-        else:
-            pairs = [(start, end) for start, end, _ in self.occurrences(pid, fi)]
-            if not pairs:
-                return ()
+        pairs = [(start, end) for start, end, _ in self.occurrences(pid, fi)]
+        if not pairs:
+            return ()
         spans = field.norm.spans(pairs)
         if len(spans) > 1:  # a no-op unless two occurrences share an expanded character
             spans = sorted(set(spans))
