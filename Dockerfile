@@ -12,7 +12,14 @@ COPY seeds ./seeds
 COPY watcher ./watcher
 COPY rules ./rules
 COPY notifier ./notifier
-RUN pip install ".[postgres]" \
+COPY hatch_build.py ./
+# gcc only while installing: it compiles rules/_speedups.c (the matcher's fast path).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && pip install ".[postgres]" \
+    && python -c "import rules.fastnorm as f; assert f.speedups, 'C fast path not built'" \
+    && apt-get purge -y --auto-remove gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data newswatch \
     && mkdir -p /data/digests \
     && chown -R newswatch /data

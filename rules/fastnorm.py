@@ -13,16 +13,23 @@ exactly what `normalize(text).span()` returns, but nothing is built per characte
 
 Passes repeat while markup remains, as in the reference. `tests/rules/test_fastnorm.py`
 checks text and every character's span against `rules.normalize` on generated input.
+
+When the C extension `rules._speedups` is built (`hatch_build.py`), it does both passes
+in one go for a text whose characters all fold on their own and whose markup is gone
+after one pass (most feed text), and hands anything else back to these passes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
 
-from rules.chars import simple_run
-from rules.markup import Columns, Edits, has_markup, strip_markup
+from rules.chars import simple_char, simple_run
+from rules.markup import _REPLACEMENTS, Columns, Edits, _learn, has_markup, strip_markup
 from rules.normalize import MAX_PASSES, _continues_cluster, _fold_cluster
 
 _NON_ASCII_RE = re.compile(r"[\x80-\U0010ffff]+")
@@ -34,15 +41,15 @@ class _Stage:
 
     Edit `j` replaced input `[ins[j], ine[j])` with `sizes[j]` output characters, each of
     which maps to that whole input span; everything between edits was copied one to one.
-    `outs[j]` is where edit `j`'s output starts. The edits (or a function giving them by
-    column, which the markup pass gives) are indexed on first use: most fields never
+    `outs[j]` is where edit `j`'s output starts. The edits (or the columns, or a function
+    giving them, which the markup pass gives) are indexed on first use: most fields never
     need it.
     """
 
     __slots__ = ("_edits", "ine", "ins", "outs", "sizes")
 
-    def __init__(self, edits: Edits | Callable[[], Columns]) -> None:
-        self._edits: Edits | Callable[[], Columns] | None = edits
+    def __init__(self, edits: Edits | Callable[[], Columns] | Columns) -> None:
+        self._edits: Edits | Callable[[], Columns] | Columns | None = edits
         self.outs: Sequence[int] = ()
         self.ins: Sequence[int] = ()
         self.ine: Sequence[int] = ()
@@ -52,6 +59,9 @@ class _Stage:
         edits, self._edits = self._edits, None
         if callable(edits):
             self.outs, self.ins, self.ine, self.sizes = edits()
+            return
+        if isinstance(edits, tuple):  # already by column
+            self.outs, self.ins, self.ine, self.sizes = edits
             return
         outs: list[int] = []
         shift = 0
@@ -141,10 +151,43 @@ class FastNormalized:
         return s, e
 
 
+def _load_speedups() -> ModuleType | None:
+    """The C fast path, when it is built from the source beside it (else None)."""
+    try:
+        from rules import _speedups
+    except ImportError:
+        return None
+    source = Path(__file__).with_name("_speedups.c")
+    if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _speedups.SOURCE_HASH:
+        return None  # built from an older source: `make` rebuilds it
+    _speedups.configure(_REPLACEMENTS, _learn, simple_char, has_markup)
+    return _speedups
+
+
+speedups = _load_speedups()
+"""The C extension in use, or None: then the pure-Python passes do all the work."""
+
+
 def normalize_fast(text: str) -> FastNormalized:
     """`rules.normalize(text)`, with the same text and spans; see the module docstring."""
+    return normalize_spaced(text)[0]
+
+
+def normalize_spaced(text: str) -> tuple[FastNormalized, str | None]:
+    """`normalize_fast(text)`, and `rules.fieldtext.spaced_text`'s text for it when that
+    came for free (None otherwise)."""
     if text.isascii() and "&" not in text and "<" not in text:
-        return FastNormalized(text.lower(), ())
+        return FastNormalized(text.lower(), ()), None
+    if speedups is not None:
+        done = speedups.normalize(text)
+        if done is not None:
+            result, outs, ins, ine, sizes, spaced = done
+            stages = (_Stage((outs, ins, ine, sizes)),) if outs else ()
+            return FastNormalized(result, stages), spaced
+    return _normalize_python(text), None
+
+
+def _normalize_python(text: str) -> FastNormalized:
     stages: list[_Stage] = []
     result = _one_pass(text, stages)
     for _ in range(MAX_PASSES - 1):

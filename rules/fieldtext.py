@@ -22,7 +22,7 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
-from rules.fastnorm import FastNormalized, normalize_fast
+from rules.fastnorm import FastNormalized, normalize_spaced
 from rules.tokens import _CJK, _WORD, _char_kind
 
 _ASCII_SPACED = bytes(c if chr(c).isalnum() else 0x20 for c in range(256))
@@ -152,8 +152,10 @@ def prepare_field(original: str) -> FieldText | None:
     """Normalise and space `original`; None when it holds no token to match."""
     if not original:
         return None
-    norm = normalize_fast(original)
-    spaced, inserted = spaced_text(norm.text)
+    norm, spaced = normalize_spaced(original)
+    inserted: list[int] = []
+    if spaced is None:
+        spaced, inserted = spaced_text(norm.text)
     if spaced.isspace():
         return None
     return FieldText(original, norm, spaced, inserted)

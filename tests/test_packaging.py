@@ -48,6 +48,7 @@ def test_the_wheel_carries_migrations_templates_and_seed_data(tmp_path: Path) ->
     ):
         assert expected in names, expected
     assert any(n.startswith("seeds/data/") for n in names)
+    assert any(n.startswith("rules/_speedups.") and n.endswith(".so") for n in names)
     assert not any(n.startswith(("tests/", "bench/")) for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "newswatch = watcher.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.fastnorm import normalize_fast
-from rules.normalize import normalize
+from rules import fastnorm
+from rules.fastnorm import FastNormalized, normalize_fast
+from rules.fieldtext import spaced_text
+from rules.normalize import Normalized, normalize
 
 MARKUP = [
     "<b>",
@@ -63,7 +65,30 @@ mixed = st.lists(st.one_of(texty, st.sampled_from(MARKUP), st.sampled_from(PIECE
 
 
 def assert_same(text: str) -> None:
-    fast, ref = normalize_fast(text), normalize(text)
+    """The fast normalisation, and each of its two ways (C and Python), give the
+    reference's text and spans."""
+    ref = normalize(text)
+    assert_same_as(normalize_fast(text), ref)
+    assert_same_as(python_only(text), ref)
+    plain = text.isascii() and "&" not in text and "<" not in text  # never given to C
+    if fastnorm.speedups is not None and not plain:
+        done = fastnorm.speedups.normalize(text)
+        if done is not None:
+            assert done[0] == ref.text
+            if done[-1] is not None:  # `spaced`, when the text is ASCII
+                assert (done[-1], []) == spaced_text(ref.text)
+
+
+def python_only(text: str) -> FastNormalized:
+    """`normalize_fast` without the C extension."""
+    native, fastnorm.speedups = fastnorm.speedups, None
+    try:
+        return normalize_fast(text)
+    finally:
+        fastnorm.speedups = native
+
+
+def assert_same_as(fast: FastNormalized, ref: Normalized) -> None:
     assert fast.text == ref.text
     for i in range(len(ref.text)):
         assert fast.span(i, i + 1) == (ref.starts[i], ref.ends[i]), i
@@ -93,4 +118,37 @@ def test_same_text_and_spans_as_the_reference(text: str) -> None:
     ],
 )
 def test_examples(text: str) -> None:
+    assert_same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p>Plain <b>ASCII</b> &amp; entities&rsquo; only</p>",
+        "<p>Jŏ Sŏng-gil, 조성길, disertò</p>",
+        "<!-- x --><script>a</script><![CDATA[b]]><!DOCTYPE html>&#x41;&#65;&amp;amp;",
+    ],
+)
+def test_the_c_extension_does_the_common_case(text: str) -> None:
+    """CI builds the extension (`hatch_build.py`); a build that silently fell back to
+    Python would pass every other test and be several times slower."""
+    assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
+    done = fastnorm.speedups.normalize(text)
+    assert done is not None
+    assert done[0] == normalize(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "e\u0301 <b>x</b>",  # a combining mark: folds with the letter before it
+        "Straße <b>x</b>",  # folds to two characters
+        "&lt;b&gt;bold",  # markup left after one pass
+        "<\u017fcript>x</\u017fcript>",  # `ſ` is an ASCII letter to the regex
+        "soft\u00adhyphen <i>x</i>",  # folds to nothing
+    ],
+)
+def test_the_c_extension_hands_back_what_it_does_not_do(text: str) -> None:
+    assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
+    assert fastnorm.speedups.normalize(text) is None
     assert_same(text)

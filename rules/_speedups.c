@@ -1,0 +1,416 @@
+/* The matcher's normalisation fast path, in C: `rules.fastnorm.normalize_fast` for the
+ * common case, one pass over the text instead of a regex split, a replacement per match,
+ * joins and a second regex scan for markup left over.
+ *
+ * `normalize(text)` does the markup pass (the matches of `rules.markup._SPLIT_RE`, each
+ * replaced as `rules.markup.strip_markup` does, by the replacements that module caches)
+ * and the fold pass where every character folds on its own (ASCII lower-cased, any other
+ * by `rules.chars.simple_char`), and gives the text, the markup edits by column, and
+ * `rules.fieldtext` `spaced` when the result is ASCII. It gives None whenever the rest
+ * of the pipeline must decide: a character that does not fold on its own (a combining
+ * mark, `ß`, a soft hyphen), markup left after the pass, a replacement the cache cannot
+ * give, or one of the four non-ASCII letters that the case-insensitive regex counts as
+ * ASCII letters. The Python code then does the work as before, so the result is always
+ * the reference's (`tests/rules/test_fastnorm.py` runs every case both ways).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#ifndef SOURCE_HASH
+#define SOURCE_HASH ""
+#endif
+
+#define UNKNOWN 0u
+#define NOT_SIMPLE 0xFFFFFFFFu
+
+static PyObject *replacements; /* dict: matched text → (replacement, prefolded or None) */
+static PyObject *learn;        /* callable: matched text → that pair, or None */
+static PyObject *simple_char;  /* callable: one character → its fold, or None */
+static PyObject *has_markup;   /* callable: text → bool */
+static Py_UCS4 *bmp_folds;     /* fold + 1 of each BMP character, UNKNOWN or NOT_SIMPLE */
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+#define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
+
+static int is_ascii_letter(Py_UCS4 c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static int is_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+static int is_hex(Py_UCS4 c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+static int is_ascii_alnum(Py_UCS4 c) { return is_digit(c) || is_ascii_letter(c); }
+static Py_UCS4 lower(Py_UCS4 c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+/* The non-ASCII letters that `[A-Za-z]` matches under re.IGNORECASE. */
+static int is_odd_letter(Py_UCS4 c) { return c == 0x130 || c == 0x131 || c == 0x17F || c == 0x212A; }
+
+/* Whether `word` (lower-case ASCII) is at `i`, in any case. */
+static int has_word(const Text *t, Py_ssize_t i, const char *word) {
+    for (; *word; word++, i++) {
+        if (i >= t->n || lower(AT(t, i)) != (Py_UCS4)*word) return 0;
+    }
+    return 1;
+}
+
+static Py_ssize_t find_literal(const Text *t, Py_ssize_t from, const char *lit) {
+    size_t len = strlen(lit);
+    for (Py_ssize_t i = from; i + (Py_ssize_t)len <= t->n; i++) {
+        size_t k = 0;
+        while (k < len && AT(t, i + k) == (Py_UCS4)lit[k]) k++;
+        if (k == len) return i;
+    }
+    return -1;
+}
+
+/* `<(script|style)\b[^>]*>.*?</(?P=rawname)\s*>` at `i` (a `<`): its end, or -1. */
+static Py_ssize_t match_raw(const Text *t, Py_ssize_t i) {
+    const char *name = has_word(t, i + 1, "script") ? "script"
+                       : has_word(t, i + 1, "style") ? "style"
+                                                     : NULL;
+    if (name == NULL) return -1;
+    Py_ssize_t size = (Py_ssize_t)strlen(name), j = i + 1 + size;
+    if (j < t->n) {
+        Py_UCS4 c = AT(t, j);
+        if (Py_UNICODE_ISALNUM(c) || c == '_') return -1; /* no \b */
+    }
+    while (j < t->n && AT(t, j) != '>') j++;
+    if (j >= t->n) return -1;
+    for (Py_ssize_t k = j + 1; k + 2 + size < t->n + 1; k++) {
+        if (AT(t, k) != '<' || k + 1 >= t->n || AT(t, k + 1) != '/') continue;
+        if (!has_word(t, k + 2, name)) continue;
+        Py_ssize_t e = k + 2 + size;
+        while (e < t->n && Py_UNICODE_ISSPACE(AT(t, e))) e++;
+        if (e < t->n && AT(t, e) == '>') return e + 1;
+    }
+    return -1;
+}
+
+/* `<(?:/?[A-Za-z][A-Za-z0-9-]*)(?:[\s/][^<>]*)?>` at `i`. */
+static Py_ssize_t match_tag(const Text *t, Py_ssize_t i) {
+    Py_ssize_t j = i + 1;
+    if (j < t->n && AT(t, j) == '/') j++;
+    if (j >= t->n || !is_ascii_letter(AT(t, j))) return -1;
+    j++;
+    while (j < t->n && (is_ascii_alnum(AT(t, j)) || AT(t, j) == '-')) j++;
+    if (j >= t->n) return -1;
+    Py_UCS4 c = AT(t, j);
+    if (c == '>') return j + 1;
+    if (c != '/' && !Py_UNICODE_ISSPACE(c)) return -1;
+    j++;
+    while (j < t->n && AT(t, j) != '<' && AT(t, j) != '>') j++;
+    return j < t->n && AT(t, j) == '>' ? j + 1 : -1;
+}
+
+/* `<![A-Za-z][^<>]*>` at `i`. */
+static Py_ssize_t match_decl(const Text *t, Py_ssize_t i) {
+    if (i + 2 >= t->n || AT(t, i + 1) != '!' || !is_ascii_letter(AT(t, i + 2))) return -1;
+    Py_ssize_t j = i + 3;
+    while (j < t->n && AT(t, j) != '<' && AT(t, j) != '>') j++;
+    return j < t->n && AT(t, j) == '>' ? j + 1 : -1;
+}
+
+/* `(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});` at `p`. */
+static Py_ssize_t match_entity_body(const Text *t, Py_ssize_t p) {
+    if (p >= t->n) return -1;
+    Py_ssize_t j, count;
+    if (AT(t, p) == '#') {
+        for (j = p + 1, count = 0; j < t->n && is_digit(AT(t, j)) && count < 8; j++) count++;
+        if (count >= 1 && count <= 7 && j < t->n && AT(t, j) == ';') return j + 1;
+        if (p + 1 < t->n && (AT(t, p + 1) | 0x20) == 'x') {
+            for (j = p + 2, count = 0; j < t->n && is_hex(AT(t, j)) && count < 7; j++) count++;
+            if (count >= 1 && count <= 6 && j < t->n && AT(t, j) == ';') return j + 1;
+        }
+        return -1;
+    }
+    if (!is_ascii_letter(AT(t, p))) return -1;
+    for (j = p + 1, count = 0; j < t->n && is_ascii_alnum(AT(t, j)) && count < 32; j++) count++;
+    if (count >= 1 && count <= 31 && j < t->n && AT(t, j) == ';') return j + 1;
+    return -1;
+}
+
+/* `&(?:amp;)*(?:…);` at `i`: as many `amp;` as can be, fewer when the rest fails. */
+static Py_ssize_t match_entity(const Text *t, Py_ssize_t i) {
+    Py_ssize_t p = i + 1, reps = 0;
+    while (has_word(t, p + 4 * reps, "amp;")) reps++;
+    for (; reps >= 0; reps--) {
+        Py_ssize_t end = match_entity_body(t, p + 4 * reps);
+        if (end >= 0) return end;
+    }
+    return -1;
+}
+
+/* The end of the `_SPLIT_RE` match at `i`, branch by branch in the regex's order; -1. */
+static Py_ssize_t match_markup(const Text *t, Py_ssize_t i) {
+    Py_UCS4 c = AT(t, i);
+    if (c == '&') return match_entity(t, i);
+    if (c == ']') return i + 2 < t->n && AT(t, i + 1) == ']' && AT(t, i + 2) == '>' ? i + 3 : -1;
+    if (c != '<') return -1;
+    if (has_word(t, i, "<!--")) {
+        Py_ssize_t end = find_literal(t, i + 4, "-->");
+        if (end >= 0) return end + 3;
+    }
+    Py_ssize_t end = match_raw(t, i);
+    if (end >= 0) return end;
+    if (i + 2 < t->n && AT(t, i + 1) == '!' && AT(t, i + 2) == '[' && has_word(t, i + 3, "cdata[")) {
+        return i + 9;
+    }
+    end = match_tag(t, i);
+    return end >= 0 ? end : match_decl(t, i);
+}
+
+/* Whether a `_SPLIT_RE` match could start in `t` at all (a cheap necessary condition). */
+static int may_hold_markup(const Text *t) {
+    for (Py_ssize_t i = 0; i + 1 < t->n; i++) {
+        Py_UCS4 c = AT(t, i), next = AT(t, i + 1);
+        if (c == '<' && (next == '!' || next == '/' || is_ascii_letter(next))) return 1;
+        if (c == '&' && (next == '#' || is_ascii_letter(next))) return 1;
+        if (c == ']' && next == ']' && i + 2 < t->n && AT(t, i + 2) == '>') return 1;
+    }
+    return 0;
+}
+
+/* A growing buffer of code points. */
+typedef struct {
+    Py_UCS4 *chars;
+    Py_ssize_t size, capacity;
+    Py_UCS4 max;
+} Out;
+
+static int out_reserve(Out *out, Py_ssize_t more) {
+    if (out->size + more <= out->capacity) return 0;
+    Py_ssize_t capacity = (out->size + more) * 2;
+    Py_UCS4 *chars = PyMem_Realloc(out->chars, capacity * sizeof(Py_UCS4));
+    if (chars == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    out->chars = chars;
+    out->capacity = capacity;
+    return 0;
+}
+
+/* The fold of `c` when it folds on its own to one character; NOT_SIMPLE otherwise; 0 on
+ * error (an exception is set). */
+static Py_UCS4 fold_char(Py_UCS4 c) {
+    if (c < 0x80) return lower(c) + 1;
+    if (c < 0x10000 && bmp_folds[c] != UNKNOWN) return bmp_folds[c];
+    PyObject *ch = PyUnicode_FromOrdinal((int)c);
+    if (ch == NULL) return 0;
+    PyObject *folded = PyObject_CallOneArg(simple_char, ch);
+    Py_DECREF(ch);
+    if (folded == NULL) return 0;
+    Py_UCS4 found = NOT_SIMPLE;
+    if (PyUnicode_Check(folded) && PyUnicode_GET_LENGTH(folded) == 1) {
+        found = PyUnicode_READ_CHAR(folded, 0) + 1;
+    }
+    Py_DECREF(folded);
+    if (c < 0x10000) bmp_folds[c] = found;
+    return found;
+}
+
+/* Append `t[start:end]` folded; 1 when a character does not fold on its own, -1 on error. */
+static int out_fold(Out *out, const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    if (out_reserve(out, end - start) < 0) return -1;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = AT(t, i);
+        Py_UCS4 folded = fold_char(c);
+        if (folded == 0) return -1;
+        if (folded == NOT_SIMPLE) return 1;
+        folded -= 1;
+        if (folded > out->max) out->max = folded;
+        out->chars[out->size++] = folded;
+    }
+    return 0;
+}
+
+typedef struct {
+    Py_ssize_t start, end;
+} Span;
+
+/* The replacement pair of the markup `t[start:end]`, borrowed from the cache (learnt on
+ * a miss); NULL with no exception when it cannot be given. */
+static PyObject *replacement_of(PyObject *text, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *matched = PyUnicode_Substring(text, start, end);
+    if (matched == NULL) return NULL;
+    PyObject *pair = PyDict_GetItemWithError(replacements, matched);
+    if (pair == NULL && !PyErr_Occurred()) {
+        PyObject *learnt = PyObject_CallOneArg(learn, matched);
+        Py_XDECREF(learnt); /* the cache holds it now, when it is a pair */
+        if (learnt != NULL && learnt != Py_None) pair = PyDict_GetItemWithError(replacements, matched);
+    }
+    Py_DECREF(matched);
+    if (pair != NULL && (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2)) pair = NULL;
+    return pair;
+}
+
+static PyObject *int_list(const Py_ssize_t *values, Py_ssize_t count) {
+    PyObject *list = PyList_New(count);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyLong_FromSsize_t(values[i]);
+        if (value == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, value);
+    }
+    return list;
+}
+
+static PyObject *spaced_of(const Out *out) {
+    PyObject *spaced = PyUnicode_New(out->size + 2, 127);
+    if (spaced == NULL) return NULL;
+    Py_UCS1 *chars = PyUnicode_1BYTE_DATA(spaced);
+    chars[0] = chars[out->size + 1] = ' ';
+    for (Py_ssize_t i = 0; i < out->size; i++) {
+        Py_UCS4 c = out->chars[i];
+        chars[i + 1] = is_ascii_alnum(c) ? (Py_UCS1)c : ' ';
+    }
+    return spaced;
+}
+
+/* The work of `normalize`; the edit columns are filled in `columns` (4 arrays). */
+static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize_t **columns) {
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+    if (PyUnicode_MAX_CHAR_VALUE(text) > 127) {
+        for (Py_ssize_t i = 0; i < t.n; i++) {
+            if (is_odd_letter(AT(&t, i))) Py_RETURN_NONE;
+        }
+    }
+    Py_ssize_t count = 0, capacity = 16;
+    *spans = PyMem_Malloc(capacity * sizeof(Span));
+    if (*spans == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < t.n;) {
+        Py_UCS4 c = AT(&t, i);
+        Py_ssize_t end = (c == '<' || c == '&' || c == ']') ? match_markup(&t, i) : -1;
+        if (end < 0) {
+            i++;
+            continue;
+        }
+        if (count == capacity) {
+            capacity *= 2;
+            Span *grown = PyMem_Realloc(*spans, capacity * sizeof(Span));
+            if (grown == NULL) return PyErr_NoMemory();
+            *spans = grown;
+        }
+        (*spans)[count++] = (Span){i, end};
+        i = end;
+    }
+    for (int k = 0; k < 4; k++) {
+        columns[k] = PyMem_Malloc((count + 1) * sizeof(Py_ssize_t));
+        if (columns[k] == NULL) return PyErr_NoMemory();
+    }
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t m = 0; m <= count; m++) {
+        Py_ssize_t start = m < count ? (*spans)[m].start : t.n;
+        int state = out_fold(out, &t, pos, start);
+        if (state != 0) return state < 0 ? NULL : Py_NewRef(Py_None);
+        if (m == count) break;
+        Py_ssize_t end = (*spans)[m].end, next = m + 1 < count ? (*spans)[m + 1].start : t.n;
+        PyObject *pair = replacement_of(text, start, end);
+        if (pair == NULL) return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+        PyObject *used = PyTuple_GET_ITEM(pair, 0), *folded = PyTuple_GET_ITEM(pair, 1);
+        if (folded != Py_None && (next > end ? AT(&t, end) < 0x80 : m == count - 1)) used = folded;
+        if (!PyUnicode_Check(used)) Py_RETURN_NONE;
+        Text rep = {PyUnicode_KIND(used), PyUnicode_DATA(used), PyUnicode_GET_LENGTH(used)};
+        columns[0][m] = out->size;
+        columns[1][m] = start;
+        columns[2][m] = end;
+        columns[3][m] = rep.n;
+        state = out_fold(out, &rep, 0, rep.n);
+        if (state != 0) return state < 0 ? NULL : Py_NewRef(Py_None);
+        pos = end;
+    }
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out->chars, out->size);
+    if (result == NULL) return NULL;
+    Text folded = {PyUnicode_KIND(result), PyUnicode_DATA(result), out->size};
+    if (may_hold_markup(&folded)) { /* markup left: the passes must run again */
+        PyObject *found = PyObject_CallOneArg(has_markup, result);
+        int more = found == NULL ? -1 : PyObject_IsTrue(found);
+        Py_XDECREF(found);
+        if (more != 0) {
+            Py_DECREF(result);
+            return more < 0 ? NULL : Py_NewRef(Py_None);
+        }
+    }
+    PyObject *spaced = out->max < 128 ? spaced_of(out) : Py_NewRef(Py_None);
+    PyObject *outs = int_list(columns[0], count), *ins = int_list(columns[1], count);
+    PyObject *ine = int_list(columns[2], count), *sizes = int_list(columns[3], count);
+    PyObject *tuple = NULL;
+    if (spaced && outs && ins && ine && sizes) {
+        tuple = PyTuple_Pack(6, result, outs, ins, ine, sizes, spaced);
+    }
+    Py_DECREF(result);
+    Py_XDECREF(spaced);
+    Py_XDECREF(outs);
+    Py_XDECREF(ins);
+    Py_XDECREF(ine);
+    Py_XDECREF(sizes);
+    return tuple;
+}
+
+PyDoc_STRVAR(normalize_doc,
+             "normalize(text) -> (text, outs, ins, ends, sizes, spaced) or None\n\n"
+             "The normalised text, the markup edits by column, and `spaced` (None unless\n"
+             "the text is ASCII); None when the Python passes must do the work.");
+
+static PyObject *normalize(PyObject *module, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "normalize() needs a str");
+        return NULL;
+    }
+    if (replacements == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "call configure() first");
+        return NULL;
+    }
+    Out out = {NULL, 0, 0, 0};
+    Span *spans = NULL;
+    Py_ssize_t *columns[4] = {NULL, NULL, NULL, NULL};
+    PyObject *result = normalize_text(text, &out, &spans, columns);
+    PyMem_Free(out.chars);
+    PyMem_Free(spans);
+    for (int k = 0; k < 4; k++) PyMem_Free(columns[k]);
+    return result;
+}
+
+PyDoc_STRVAR(configure_doc,
+             "configure(replacements, learn, simple_char, has_markup)\n\n"
+             "The Python parts `normalize` uses: the markup replacement cache and the\n"
+             "function that fills it, the one-character fold, the markup check.");
+
+static PyObject *configure(PyObject *module, PyObject *args) {
+    PyObject *cache, *learn_fn, *simple_fn, *markup_fn;
+    if (!PyArg_ParseTuple(args, "O!OOO", &PyDict_Type, &cache, &learn_fn, &simple_fn, &markup_fn)) {
+        return NULL;
+    }
+    if (bmp_folds == NULL) {
+        bmp_folds = PyMem_Calloc(0x10000, sizeof(Py_UCS4));
+        if (bmp_folds == NULL) return PyErr_NoMemory();
+    }
+    Py_XSETREF(replacements, Py_NewRef(cache));
+    Py_XSETREF(learn, Py_NewRef(learn_fn));
+    Py_XSETREF(simple_char, Py_NewRef(simple_fn));
+    Py_XSETREF(has_markup, Py_NewRef(markup_fn));
+    memset(bmp_folds, 0, 0x10000 * sizeof(Py_UCS4));
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"normalize", normalize, METH_O, normalize_doc},
+    {"configure", configure, METH_VARARGS, configure_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "rules._speedups", "The matcher's normalisation fast path.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_HASH", SOURCE_HASH) < 0) {
+        Py_CLEAR(m);
+    }
+    return m;
+}
