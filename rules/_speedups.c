@@ -6,7 +6,7 @@
  * replaced as `rules.markup.strip_markup` does, by the replacements that module caches)
  * and the fold pass where every character folds on its own (ASCII lower-cased, any other
  * by `rules.chars.simple_char`), and gives the text, the markup edits by column, and
- * `rules.fieldtext` `spaced` when the result is ASCII. It gives None whenever the rest
+ * `rules.fieldtext` `spaced` with the offsets of the spaces it inserted. It gives None whenever the rest
  * of the pipeline must decide: a character that does not fold on its own (a combining
  * mark, `ß`, a soft hyphen), markup left after the pass, a replacement the cache cannot
  * give, or one of the four non-ASCII letters that the case-insensitive regex counts as
@@ -27,7 +27,11 @@ static PyObject *replacements; /* dict: matched text → (replacement, prefolded
 static PyObject *learn;        /* callable: matched text → that pair, or None */
 static PyObject *simple_char;  /* callable: one character → its fold, or None */
 static PyObject *has_markup;   /* callable: text → bool */
+static PyObject *char_kind;    /* callable: one character → 0 (other), 1 (word), 2 (CJK) */
 static Py_UCS4 *bmp_folds;     /* fold + 1 of each BMP character, UNKNOWN or NOT_SIMPLE */
+static unsigned char *bmp_kinds; /* char_kind + 1 of each BMP character, or 0: unknown */
+
+enum { OTHER = 0, WORD = 1, CJK = 2 };
 
 typedef struct {
     int kind;
@@ -160,6 +164,22 @@ static Py_ssize_t match_markup(const Text *t, Py_ssize_t i) {
     return end >= 0 ? end : match_decl(t, i);
 }
 
+/* The first `<`, `&` or `]` at or after `i`, or `t->n`. */
+static Py_ssize_t next_special(const Text *t, Py_ssize_t i) {
+    if (t->kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = t->data;
+        for (; i < t->n; i++) {
+            if (d[i] == '<' || d[i] == '&' || d[i] == ']') return i;
+        }
+        return t->n;
+    }
+    for (; i < t->n; i++) {
+        Py_UCS4 c = AT(t, i);
+        if (c == '<' || c == '&' || c == ']') return i;
+    }
+    return t->n;
+}
+
 /* Whether a `_SPLIT_RE` match could start in `t` at all (a cheap necessary condition). */
 static int may_hold_markup(const Text *t) {
     for (Py_ssize_t i = 0; i + 1 < t->n; i++) {
@@ -213,15 +233,22 @@ static Py_UCS4 fold_char(Py_UCS4 c) {
 /* Append `t[start:end]` folded; 1 when a character does not fold on its own, -1 on error. */
 static int out_fold(Out *out, const Text *t, Py_ssize_t start, Py_ssize_t end) {
     if (out_reserve(out, end - start) < 0) return -1;
+    Py_UCS4 *to = out->chars + out->size, max = out->max; /* max: of the non-ASCII ones */
     for (Py_ssize_t i = start; i < end; i++) {
         Py_UCS4 c = AT(t, i);
+        if (c < 0x80) {
+            *to++ = lower(c);
+            continue;
+        }
         Py_UCS4 folded = fold_char(c);
         if (folded == 0) return -1;
         if (folded == NOT_SIMPLE) return 1;
         folded -= 1;
-        if (folded > out->max) out->max = folded;
-        out->chars[out->size++] = folded;
+        if (folded > max) max = folded;
+        *to++ = folded;
     }
+    out->size = to - out->chars;
+    out->max = max;
     return 0;
 }
 
@@ -259,15 +286,67 @@ static PyObject *int_list(const Py_ssize_t *values, Py_ssize_t count) {
     return list;
 }
 
-static PyObject *spaced_of(const Out *out) {
-    PyObject *spaced = PyUnicode_New(out->size + 2, 127);
-    if (spaced == NULL) return NULL;
-    Py_UCS1 *chars = PyUnicode_1BYTE_DATA(spaced);
-    chars[0] = chars[out->size + 1] = ' ';
-    for (Py_ssize_t i = 0; i < out->size; i++) {
-        Py_UCS4 c = out->chars[i];
-        chars[i + 1] = is_ascii_alnum(c) ? (Py_UCS1)c : ' ';
+/* The token kind of `c` (`rules.tokens._char_kind`); -1 on error. */
+static int kind_of(Py_UCS4 c) {
+    if (c < 0x80) return is_ascii_alnum(c) ? WORD : OTHER;
+    if (c < 0x10000 && bmp_kinds[c]) return bmp_kinds[c] - 1;
+    PyObject *ch = PyUnicode_FromOrdinal((int)c);
+    if (ch == NULL) return -1;
+    PyObject *found = PyObject_CallOneArg(char_kind, ch);
+    Py_DECREF(ch);
+    if (found == NULL) return -1;
+    long kind = PyLong_AsLong(found);
+    Py_DECREF(found);
+    if (kind < OTHER || kind > CJK) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "char_kind gave no kind");
+        return -1;
     }
+    if (c < 0x10000) bmp_kinds[c] = (unsigned char)(kind + 1);
+    return (int)kind;
+}
+
+/* `rules.fieldtext.spaced_text` of the folded text: `spaced`, and `inserted` set to the
+ * offsets of the spaces put where Hangul/kana/Han meets another script. */
+static PyObject *spaced_of(const Out *out, PyObject **inserted) {
+    Py_ssize_t n = out->size, at = 0, cuts = 0;
+    if (out->max < 0x80) { /* ASCII: letters and digits stay, the rest are spaces */
+        *inserted = PyList_New(0);
+        PyObject *spaced = *inserted == NULL ? NULL : PyUnicode_New(n + 2, 127);
+        if (spaced == NULL) return NULL;
+        Py_UCS1 *chars = PyUnicode_1BYTE_DATA(spaced);
+        chars[0] = chars[n + 1] = ' ';
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = out->chars[i];
+            chars[i + 1] = is_ascii_alnum(c) ? (Py_UCS1)c : ' ';
+        }
+        return spaced;
+    }
+    Py_UCS4 *chars = PyMem_Malloc((2 * n + 2) * sizeof(Py_UCS4));
+    Py_ssize_t *where = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    PyObject *spaced = NULL;
+    if (chars == NULL || where == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    chars[at++] = ' ';
+    int before = OTHER;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = out->chars[i];
+        int kind = kind_of(c);
+        if (kind < 0) goto done;
+        if ((before == WORD && kind == CJK) || (before == CJK && kind == WORD)) {
+            where[cuts++] = at;
+            chars[at++] = ' ';
+        }
+        chars[at++] = kind == OTHER ? ' ' : c;
+        before = kind;
+    }
+    chars[at++] = ' ';
+    *inserted = int_list(where, cuts);
+    if (*inserted != NULL) spaced = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, chars, at);
+done:
+    PyMem_Free(chars);
+    PyMem_Free(where);
     return spaced;
 }
 
@@ -282,9 +361,8 @@ static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize
     Py_ssize_t count = 0, capacity = 16;
     *spans = PyMem_Malloc(capacity * sizeof(Span));
     if (*spans == NULL) return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < t.n;) {
-        Py_UCS4 c = AT(&t, i);
-        Py_ssize_t end = (c == '<' || c == '&' || c == ']') ? match_markup(&t, i) : -1;
+    for (Py_ssize_t i = next_special(&t, 0); i < t.n; i = next_special(&t, i)) {
+        Py_ssize_t end = match_markup(&t, i);
         if (end < 0) {
             i++;
             continue;
@@ -335,15 +413,16 @@ static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize
             return more < 0 ? NULL : Py_NewRef(Py_None);
         }
     }
-    PyObject *spaced = out->max < 128 ? spaced_of(out) : Py_NewRef(Py_None);
+    PyObject *inserted = NULL, *spaced = spaced_of(out, &inserted);
     PyObject *outs = int_list(columns[0], count), *ins = int_list(columns[1], count);
     PyObject *ine = int_list(columns[2], count), *sizes = int_list(columns[3], count);
     PyObject *tuple = NULL;
     if (spaced && outs && ins && ine && sizes) {
-        tuple = PyTuple_Pack(6, result, outs, ins, ine, sizes, spaced);
+        tuple = PyTuple_Pack(7, result, outs, ins, ine, sizes, spaced, inserted);
     }
     Py_DECREF(result);
     Py_XDECREF(spaced);
+    Py_XDECREF(inserted);
     Py_XDECREF(outs);
     Py_XDECREF(ins);
     Py_XDECREF(ine);
@@ -352,9 +431,9 @@ static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize
 }
 
 PyDoc_STRVAR(normalize_doc,
-             "normalize(text) -> (text, outs, ins, ends, sizes, spaced) or None\n\n"
-             "The normalised text, the markup edits by column, and `spaced` (None unless\n"
-             "the text is ASCII); None when the Python passes must do the work.");
+             "normalize(text) -> (text, outs, ins, ends, sizes, spaced, inserted) or None\n\n"
+             "The normalised text, the markup edits by column, and `spaced` with the\n"
+             "offsets of its inserted spaces; None when the Python passes must do the work.");
 
 static PyObject *normalize(PyObject *module, PyObject *text) {
     if (!PyUnicode_Check(text)) {
@@ -376,24 +455,29 @@ static PyObject *normalize(PyObject *module, PyObject *text) {
 }
 
 PyDoc_STRVAR(configure_doc,
-             "configure(replacements, learn, simple_char, has_markup)\n\n"
+             "configure(replacements, learn, simple_char, has_markup, char_kind)\n\n"
              "The Python parts `normalize` uses: the markup replacement cache and the\n"
-             "function that fills it, the one-character fold, the markup check.");
+             "function that fills it, the one-character fold, the markup check, the\n"
+             "token kind of a character.");
 
 static PyObject *configure(PyObject *module, PyObject *args) {
-    PyObject *cache, *learn_fn, *simple_fn, *markup_fn;
-    if (!PyArg_ParseTuple(args, "O!OOO", &PyDict_Type, &cache, &learn_fn, &simple_fn, &markup_fn)) {
+    PyObject *cache, *learn_fn, *simple_fn, *markup_fn, *kind_fn;
+    if (!PyArg_ParseTuple(args, "O!OOOO", &PyDict_Type, &cache, &learn_fn, &simple_fn, &markup_fn,
+                          &kind_fn)) {
         return NULL;
     }
     if (bmp_folds == NULL) {
         bmp_folds = PyMem_Calloc(0x10000, sizeof(Py_UCS4));
-        if (bmp_folds == NULL) return PyErr_NoMemory();
+        bmp_kinds = PyMem_Calloc(0x10000, 1);
+        if (bmp_folds == NULL || bmp_kinds == NULL) return PyErr_NoMemory();
     }
     Py_XSETREF(replacements, Py_NewRef(cache));
     Py_XSETREF(learn, Py_NewRef(learn_fn));
     Py_XSETREF(simple_char, Py_NewRef(simple_fn));
     Py_XSETREF(has_markup, Py_NewRef(markup_fn));
+    Py_XSETREF(char_kind, Py_NewRef(kind_fn));
     memset(bmp_folds, 0, 0x10000 * sizeof(Py_UCS4));
+    memset(bmp_kinds, 0, 0x10000);
     Py_RETURN_NONE;
 }
 

@@ -31,6 +31,7 @@ from types import ModuleType
 from rules.chars import simple_char, simple_run
 from rules.markup import _REPLACEMENTS, Columns, Edits, _learn, has_markup, strip_markup
 from rules.normalize import MAX_PASSES, _continues_cluster, _fold_cluster
+from rules.tokens import _char_kind
 
 _NON_ASCII_RE = re.compile(r"[\x80-\U0010ffff]+")
 _NON_ASCII_SPLIT_RE = re.compile(r"([\x80-\U0010ffff]+)")
@@ -160,7 +161,7 @@ def _load_speedups() -> ModuleType | None:
     source = Path(__file__).with_name("_speedups.c")
     if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _speedups.SOURCE_HASH:
         return None  # built from an older source: `make` rebuilds it
-    _speedups.configure(_REPLACEMENTS, _learn, simple_char, has_markup)
+    _speedups.configure(_REPLACEMENTS, _learn, simple_char, has_markup, _char_kind)
     return _speedups
 
 
@@ -173,17 +174,17 @@ def normalize_fast(text: str) -> FastNormalized:
     return normalize_spaced(text)[0]
 
 
-def normalize_spaced(text: str) -> tuple[FastNormalized, str | None]:
-    """`normalize_fast(text)`, and `rules.fieldtext.spaced_text`'s text for it when that
-    came for free (None otherwise)."""
+def normalize_spaced(text: str) -> tuple[FastNormalized, tuple[str, list[int]] | None]:
+    """`normalize_fast(text)`, and `rules.fieldtext.spaced_text` of its text when the C
+    extension gave it too (None otherwise)."""
     if text.isascii() and "&" not in text and "<" not in text:
         return FastNormalized(text.lower(), ()), None
     if speedups is not None:
         done = speedups.normalize(text)
         if done is not None:
-            result, outs, ins, ine, sizes, spaced = done
+            result, outs, ins, ine, sizes, spaced, inserted = done
             stages = (_Stage((outs, ins, ine, sizes)),) if outs else ()
-            return FastNormalized(result, stages), spaced
+            return FastNormalized(result, stages), (spaced, inserted)
     return _normalize_python(text), None
 
 

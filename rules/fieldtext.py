@@ -152,10 +152,8 @@ def prepare_field(original: str) -> FieldText | None:
     """Normalise and space `original`; None when it holds no token to match."""
     if not original:
         return None
-    norm, spaced = normalize_spaced(original)
-    inserted: list[int] = []
-    if spaced is None:
-        spaced, inserted = spaced_text(norm.text)
+    norm, given = normalize_spaced(original)
+    spaced, inserted = given or spaced_text(norm.text)
     if spaced.isspace():
         return None
     return FieldText(original, norm, spaced, inserted)
