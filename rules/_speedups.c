@@ -6,7 +6,8 @@
  * replaced as `rules.markup.strip_markup` does, by the replacements that module caches)
  * and the fold pass where every character folds on its own (ASCII lower-cased, any other
  * by `rules.chars.simple_char`), and gives the text, the markup edits by column, and
- * `rules.fieldtext` `spaced` with the offsets of the spaces it inserted. It gives None whenever the rest
+ * `rules.fieldtext` `spaced` (with the offsets of the spaces it inserted, and without its
+ * spaces: `squeezed`). It gives None whenever the rest
  * of the pipeline must decide: a character that does not fold on its own (a combining
  * mark, `ß`, a soft hyphen), markup left after the pass, a replacement the cache cannot
  * give, or one of the four non-ASCII letters that the case-insensitive regex counts as
@@ -306,22 +307,11 @@ static int kind_of(Py_UCS4 c) {
 }
 
 /* `rules.fieldtext.spaced_text` of the folded text: `spaced`, and `inserted` set to the
- * offsets of the spaces put where Hangul/kana/Han meets another script. */
-static PyObject *spaced_of(const Out *out, PyObject **inserted) {
-    Py_ssize_t n = out->size, at = 0, cuts = 0;
-    if (out->max < 0x80) { /* ASCII: letters and digits stay, the rest are spaces */
-        *inserted = PyList_New(0);
-        PyObject *spaced = *inserted == NULL ? NULL : PyUnicode_New(n + 2, 127);
-        if (spaced == NULL) return NULL;
-        Py_UCS1 *chars = PyUnicode_1BYTE_DATA(spaced);
-        chars[0] = chars[n + 1] = ' ';
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS4 c = out->chars[i];
-            chars[i + 1] = is_ascii_alnum(c) ? (Py_UCS1)c : ' ';
-        }
-        return spaced;
-    }
-    Py_UCS4 *chars = PyMem_Malloc((2 * n + 2) * sizeof(Py_UCS4));
+ * offsets of the spaces put where Hangul/kana/Han meets another script; `squeezed` set to
+ * `spaced` without its spaces. */
+static PyObject *spaced_of(const Out *out, PyObject **inserted, PyObject **squeezed) {
+    Py_ssize_t n = out->size, at = 0, cuts = 0, kept = 0;
+    Py_UCS4 *chars = PyMem_Malloc((3 * n + 2) * sizeof(Py_UCS4)), *letters = chars + 2 * n + 2;
     Py_ssize_t *where = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
     PyObject *spaced = NULL;
     if (chars == NULL || where == NULL) {
@@ -332,18 +322,25 @@ static PyObject *spaced_of(const Out *out, PyObject **inserted) {
     int before = OTHER;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = out->chars[i];
-        int kind = kind_of(c);
+        int kind = c < 0x80 ? (is_ascii_alnum(c) ? WORD : OTHER) : kind_of(c);
         if (kind < 0) goto done;
-        if ((before == WORD && kind == CJK) || (before == CJK && kind == WORD)) {
-            where[cuts++] = at;
+        if (kind == OTHER) {
             chars[at++] = ' ';
+        } else {
+            if (kind != before && before != OTHER) { /* a word meets Hangul/kana/Han */
+                where[cuts++] = at;
+                chars[at++] = ' ';
+            }
+            chars[at++] = letters[kept++] = c;
         }
-        chars[at++] = kind == OTHER ? ' ' : c;
         before = kind;
     }
     chars[at++] = ' ';
     *inserted = int_list(where, cuts);
-    if (*inserted != NULL) spaced = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, chars, at);
+    *squeezed = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, letters, kept);
+    if (*inserted != NULL && *squeezed != NULL) {
+        spaced = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, chars, at);
+    }
 done:
     PyMem_Free(chars);
     PyMem_Free(where);
@@ -413,16 +410,17 @@ static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize
             return more < 0 ? NULL : Py_NewRef(Py_None);
         }
     }
-    PyObject *inserted = NULL, *spaced = spaced_of(out, &inserted);
+    PyObject *inserted = NULL, *squeezed = NULL, *spaced = spaced_of(out, &inserted, &squeezed);
     PyObject *outs = int_list(columns[0], count), *ins = int_list(columns[1], count);
     PyObject *ine = int_list(columns[2], count), *sizes = int_list(columns[3], count);
     PyObject *tuple = NULL;
     if (spaced && outs && ins && ine && sizes) {
-        tuple = PyTuple_Pack(7, result, outs, ins, ine, sizes, spaced, inserted);
+        tuple = PyTuple_Pack(8, result, outs, ins, ine, sizes, spaced, inserted, squeezed);
     }
     Py_DECREF(result);
     Py_XDECREF(spaced);
     Py_XDECREF(inserted);
+    Py_XDECREF(squeezed);
     Py_XDECREF(outs);
     Py_XDECREF(ins);
     Py_XDECREF(ine);
@@ -431,9 +429,10 @@ static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize
 }
 
 PyDoc_STRVAR(normalize_doc,
-             "normalize(text) -> (text, outs, ins, ends, sizes, spaced, inserted) or None\n\n"
-             "The normalised text, the markup edits by column, and `spaced` with the\n"
-             "offsets of its inserted spaces; None when the Python passes must do the work.");
+             "normalize(text) -> (text, outs, ins, ends, sizes, spaced, inserted, squeezed)\n\n"
+             "The normalised text, the markup edits by column, `spaced` with the offsets\n"
+             "of its inserted spaces, and `spaced` without spaces; None when the Python\n"
+             "passes must do the work.");
 
 static PyObject *normalize(PyObject *module, PyObject *text) {
     if (!PyUnicode_Check(text)) {

@@ -174,17 +174,17 @@ def normalize_fast(text: str) -> FastNormalized:
     return normalize_spaced(text)[0]
 
 
-def normalize_spaced(text: str) -> tuple[FastNormalized, tuple[str, list[int]] | None]:
-    """`normalize_fast(text)`, and `rules.fieldtext.spaced_text` of its text when the C
-    extension gave it too (None otherwise)."""
+def normalize_spaced(text: str) -> tuple[FastNormalized, tuple[str, list[int], str] | None]:
+    """`normalize_fast(text)`, and when the C extension gave them too (else None),
+    `rules.fieldtext.spaced_text` of its text and `spaced` without its spaces."""
     if text.isascii() and "&" not in text and "<" not in text:
         return FastNormalized(text.lower(), ()), None
     if speedups is not None:
         done = speedups.normalize(text)
         if done is not None:
-            result, outs, ins, ine, sizes, spaced, inserted = done
+            result, outs, ins, ine, sizes, spaced, inserted, squeezed = done
             stages = (_Stage((outs, ins, ine, sizes)),) if outs else ()
-            return FastNormalized(result, stages), (spaced, inserted)
+            return FastNormalized(result, stages), (spaced, inserted, squeezed)
     return _normalize_python(text), None
 
 

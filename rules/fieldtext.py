@@ -87,6 +87,7 @@ class FieldText:
         "_gaps",
         "_pieces",
         "_squeezed",
+        "_squeezed_text",
         "_starts",
         "inserted",
         "norm",
@@ -95,7 +96,14 @@ class FieldText:
         "text",
     )
 
-    def __init__(self, original: str, norm: FastNormalized, spaced: str, inserted: list[int]):
+    def __init__(
+        self,
+        original: str,
+        norm: FastNormalized,
+        spaced: str,
+        inserted: list[int],
+        squeezed: str | None = None,
+    ):
         self.original = original
         self.norm = norm
         self.text = norm.text
@@ -105,11 +113,14 @@ class FieldText:
         self._squeezed: list[int] = []  # where each piece of `spaced.split(" ")` starts
         self._pieces: list[int] = []  # in `squeezed`, and in `spaced`
         self._gaps: dict[int, bool] = {}
+        self._squeezed_text = squeezed
 
     @property
     def squeezed(self) -> str:
         """`spaced` without its spaces: the tokens' characters, run together."""
-        return self.spaced.replace(" ", "")
+        if self._squeezed_text is None:
+            self._squeezed_text = self.spaced.replace(" ", "")
+        return self._squeezed_text
 
     def unsqueeze(self, at: int) -> int:
         """The offset in `spaced` of the character at offset `at` of `squeezed`."""
@@ -153,7 +164,10 @@ def prepare_field(original: str) -> FieldText | None:
     if not original:
         return None
     norm, given = normalize_spaced(original)
-    spaced, inserted = given or spaced_text(norm.text)
+    if given is not None:
+        spaced, inserted, squeezed = given
+        return FieldText(original, norm, spaced, inserted, squeezed) if squeezed else None
+    spaced, inserted = spaced_text(norm.text)
     if spaced.isspace():
         return None
     return FieldText(original, norm, spaced, inserted)
