@@ -21,13 +21,13 @@
 #define SOURCE_HASH ""
 #endif
 
+#define MAX_PASSES 4 /* rules.normalize.MAX_PASSES */
 #define UNKNOWN 0u
 #define NOT_SIMPLE 0xFFFFFFFFu
 
 static PyObject *replacements; /* dict: matched text → (replacement, prefolded or None) */
 static PyObject *learn;        /* callable: matched text → that pair, or None */
 static PyObject *simple_char;  /* callable: one character → its fold, or None */
-static PyObject *has_markup;   /* callable: text → bool */
 static PyObject *char_kind;    /* callable: one character → 0 (other), 1 (word), 2 (CJK) */
 static Py_UCS4 *bmp_folds;     /* fold + 1 of each BMP character, UNKNOWN or NOT_SIMPLE */
 static unsigned char *bmp_kinds; /* char_kind + 1 of each BMP character, or 0: unknown */
@@ -38,7 +38,13 @@ typedef struct {
     int kind;
     const void *data;
     Py_ssize_t n;
+    /* Where a search for the end of a comment, `<script>` or `<style>` began that found
+     * none: a later search would find none either, so markup that never closes costs
+     * linear time, not quadratic. */
+    Py_ssize_t unclosed[3];
 } Text;
+
+enum { COMMENT = 0, SCRIPT = 1, STYLE = 2 };
 
 #define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
 
@@ -70,25 +76,27 @@ static Py_ssize_t find_literal(const Text *t, Py_ssize_t from, const char *lit) 
 }
 
 /* `<(script|style)\b[^>]*>.*?</(?P=rawname)\s*>` at `i` (a `<`): its end, or -1. */
-static Py_ssize_t match_raw(const Text *t, Py_ssize_t i) {
+static Py_ssize_t match_raw(Text *t, Py_ssize_t i) {
     const char *name = has_word(t, i + 1, "script") ? "script"
                        : has_word(t, i + 1, "style") ? "style"
                                                      : NULL;
     if (name == NULL) return -1;
+    Py_ssize_t *unclosed = &t->unclosed[name[1] == 'c' ? SCRIPT : STYLE];
     Py_ssize_t size = (Py_ssize_t)strlen(name), j = i + 1 + size;
     if (j < t->n) {
         Py_UCS4 c = AT(t, j);
         if (Py_UNICODE_ISALNUM(c) || c == '_') return -1; /* no \b */
     }
     while (j < t->n && AT(t, j) != '>') j++;
-    if (j >= t->n) return -1;
-    for (Py_ssize_t k = j + 1; k + 2 + size < t->n + 1; k++) {
+    if (j >= t->n || j + 1 >= *unclosed) return -1;
+    for (Py_ssize_t k = j + 1; k + 2 + size <= t->n; k++) {
         if (AT(t, k) != '<' || k + 1 >= t->n || AT(t, k + 1) != '/') continue;
         if (!has_word(t, k + 2, name)) continue;
         Py_ssize_t e = k + 2 + size;
         while (e < t->n && Py_UNICODE_ISSPACE(AT(t, e))) e++;
         if (e < t->n && AT(t, e) == '>') return e + 1;
     }
+    *unclosed = j + 1;
     return -1;
 }
 
@@ -147,14 +155,15 @@ static Py_ssize_t match_entity(const Text *t, Py_ssize_t i) {
 }
 
 /* The end of the `_SPLIT_RE` match at `i`, branch by branch in the regex's order; -1. */
-static Py_ssize_t match_markup(const Text *t, Py_ssize_t i) {
+static Py_ssize_t match_markup(Text *t, Py_ssize_t i) {
     Py_UCS4 c = AT(t, i);
     if (c == '&') return match_entity(t, i);
     if (c == ']') return i + 2 < t->n && AT(t, i + 1) == ']' && AT(t, i + 2) == '>' ? i + 3 : -1;
     if (c != '<') return -1;
-    if (has_word(t, i, "<!--")) {
+    if (has_word(t, i, "<!--") && i + 4 < t->unclosed[COMMENT]) {
         Py_ssize_t end = find_literal(t, i + 4, "-->");
         if (end >= 0) return end + 3;
+        t->unclosed[COMMENT] = i + 4;
     }
     Py_ssize_t end = match_raw(t, i);
     if (end >= 0) return end;
@@ -179,17 +188,6 @@ static Py_ssize_t next_special(const Text *t, Py_ssize_t i) {
         if (c == '<' || c == '&' || c == ']') return i;
     }
     return t->n;
-}
-
-/* Whether a `_SPLIT_RE` match could start in `t` at all (a cheap necessary condition). */
-static int may_hold_markup(const Text *t) {
-    for (Py_ssize_t i = 0; i + 1 < t->n; i++) {
-        Py_UCS4 c = AT(t, i), next = AT(t, i + 1);
-        if (c == '<' && (next == '!' || next == '/' || is_ascii_letter(next))) return 1;
-        if (c == '&' && (next == '#' || is_ascii_letter(next))) return 1;
-        if (c == ']' && next == ']' && i + 2 < t->n && AT(t, i + 2) == '>') return 1;
-    }
-    return 0;
 }
 
 /* A growing buffer of code points. */
@@ -253,6 +251,13 @@ static int out_fold(Out *out, const Text *t, Py_ssize_t start, Py_ssize_t end) {
     return 0;
 }
 
+/* Append `t[start:end]` as it is (a markup pass on its own). */
+static int out_copy(Out *out, const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    if (out_reserve(out, end - start) < 0) return -1;
+    for (Py_ssize_t i = start; i < end; i++) out->chars[out->size++] = AT(t, i);
+    return 0;
+}
+
 typedef struct {
     Py_ssize_t start, end;
 } Span;
@@ -271,6 +276,35 @@ static PyObject *replacement_of(PyObject *text, Py_ssize_t start, Py_ssize_t end
     Py_DECREF(matched);
     if (pair != NULL && (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2)) pair = NULL;
     return pair;
+}
+
+/* `rules.markup.has_markup(text)`: 1 when `text` holds markup other than an entity that
+ * decodes to itself (or a letter the scanner leaves to the regex), 0 if not, -1 on error. */
+static int holds_markup(PyObject *text) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), n, {n + 1, n + 1, n + 1}};
+    if (PyUnicode_MAX_CHAR_VALUE(text) > 127) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (is_odd_letter(AT(&t, i))) return 1;
+        }
+    }
+    for (Py_ssize_t i = next_special(&t, 0); i < n; i = next_special(&t, i)) {
+        Py_ssize_t end = match_markup(&t, i);
+        if (end < 0) {
+            i++;
+            continue;
+        }
+        if (AT(&t, i) != '&') return 1;
+        PyObject *pair = replacement_of(text, i, end);
+        if (pair == NULL) return PyErr_Occurred() ? -1 : 1;
+        PyObject *decoded = PyTuple_GET_ITEM(pair, 0);
+        if (!PyUnicode_Check(decoded) || PyUnicode_GET_LENGTH(decoded) != end - i) return 1;
+        for (Py_ssize_t k = i; k < end; k++) {
+            if (PyUnicode_READ_CHAR(decoded, k - i) != AT(&t, k)) return 1;
+        }
+        i = end;
+    }
+    return 0;
 }
 
 static PyObject *int_list(const Py_ssize_t *values, Py_ssize_t count) {
@@ -306,11 +340,12 @@ static int kind_of(Py_UCS4 c) {
     return (int)kind;
 }
 
-/* `rules.fieldtext.spaced_text` of the folded text: `spaced`, and `inserted` set to the
- * offsets of the spaces put where Hangul/kana/Han meets another script; `squeezed` set to
- * `spaced` without its spaces. */
-static PyObject *spaced_of(const Out *out, PyObject **inserted, PyObject **squeezed) {
-    Py_ssize_t n = out->size, at = 0, cuts = 0, kept = 0;
+/* `rules.fieldtext.spaced_text` of the normalised `text`: `spaced`, and `inserted` set to
+ * the offsets of the spaces put where Hangul/kana/Han meets another script; `squeezed`
+ * set to `spaced` without its spaces. */
+static PyObject *spaced_of(PyObject *text, PyObject **inserted, PyObject **squeezed) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), at = 0, cuts = 0, kept = 0;
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), n, {0}};
     Py_UCS4 *chars = PyMem_Malloc((3 * n + 2) * sizeof(Py_UCS4)), *letters = chars + 2 * n + 2;
     Py_ssize_t *where = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
     PyObject *spaced = NULL;
@@ -321,7 +356,7 @@ static PyObject *spaced_of(const Out *out, PyObject **inserted, PyObject **squee
     chars[at++] = ' ';
     int before = OTHER;
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = out->chars[i];
+        Py_UCS4 c = AT(&t, i);
         int kind = c < 0x80 ? (is_ascii_alnum(c) ? WORD : OTHER) : kind_of(c);
         if (kind < 0) goto done;
         if (kind == OTHER) {
@@ -347,17 +382,35 @@ done:
     return spaced;
 }
 
-/* The work of `normalize`; the edit columns are filled in `columns` (4 arrays). */
-static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize_t **columns) {
-    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)};
+/* The scratch space of one pass. */
+typedef struct {
+    Out out;
+    Span *spans;
+    Py_ssize_t *columns[4]; /* by edit: output start, input start and end, output size */
+} Pass;
+
+static void pass_free(Pass *pass) {
+    PyMem_Free(pass->out.chars);
+    PyMem_Free(pass->spans);
+    for (int k = 0; k < 4; k++) PyMem_Free(pass->columns[k]);
+}
+
+/* One markup pass over `text` (and a fold pass, if `fold`): the new text, with the markup
+ * edits by column appended to `stages` when there are any; None when the Python passes
+ * must do the work; NULL on error. */
+static PyObject *run_pass(PyObject *text, Pass *pass, PyObject *stages, int fold) {
+    int (*append)(Out *, const Text *, Py_ssize_t, Py_ssize_t) = fold ? out_fold : out_copy;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), n, {n + 1, n + 1, n + 1}};
+    Out *out = &pass->out;
     if (PyUnicode_MAX_CHAR_VALUE(text) > 127) {
         for (Py_ssize_t i = 0; i < t.n; i++) {
             if (is_odd_letter(AT(&t, i))) Py_RETURN_NONE;
         }
     }
     Py_ssize_t count = 0, capacity = 16;
-    *spans = PyMem_Malloc(capacity * sizeof(Span));
-    if (*spans == NULL) return PyErr_NoMemory();
+    pass->spans = PyMem_Malloc(capacity * sizeof(Span));
+    if (pass->spans == NULL) return PyErr_NoMemory();
     for (Py_ssize_t i = next_special(&t, 0); i < t.n; i = next_special(&t, i)) {
         Py_ssize_t end = match_markup(&t, i);
         if (end < 0) {
@@ -366,73 +419,64 @@ static PyObject *normalize_text(PyObject *text, Out *out, Span **spans, Py_ssize
         }
         if (count == capacity) {
             capacity *= 2;
-            Span *grown = PyMem_Realloc(*spans, capacity * sizeof(Span));
+            Span *grown = PyMem_Realloc(pass->spans, capacity * sizeof(Span));
             if (grown == NULL) return PyErr_NoMemory();
-            *spans = grown;
+            pass->spans = grown;
         }
-        (*spans)[count++] = (Span){i, end};
+        pass->spans[count++] = (Span){i, end};
         i = end;
     }
+    Py_ssize_t **columns = pass->columns;
     for (int k = 0; k < 4; k++) {
         columns[k] = PyMem_Malloc((count + 1) * sizeof(Py_ssize_t));
         if (columns[k] == NULL) return PyErr_NoMemory();
     }
     Py_ssize_t pos = 0;
     for (Py_ssize_t m = 0; m <= count; m++) {
-        Py_ssize_t start = m < count ? (*spans)[m].start : t.n;
-        int state = out_fold(out, &t, pos, start);
+        Py_ssize_t start = m < count ? pass->spans[m].start : t.n;
+        int state = append(out, &t, pos, start);
         if (state != 0) return state < 0 ? NULL : Py_NewRef(Py_None);
         if (m == count) break;
-        Py_ssize_t end = (*spans)[m].end, next = m + 1 < count ? (*spans)[m + 1].start : t.n;
+        Py_ssize_t end = pass->spans[m].end, next = m + 1 < count ? pass->spans[m + 1].start : t.n;
         PyObject *pair = replacement_of(text, start, end);
         if (pair == NULL) return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
         PyObject *used = PyTuple_GET_ITEM(pair, 0), *folded = PyTuple_GET_ITEM(pair, 1);
         if (folded != Py_None && (next > end ? AT(&t, end) < 0x80 : m == count - 1)) used = folded;
         if (!PyUnicode_Check(used)) Py_RETURN_NONE;
-        Text rep = {PyUnicode_KIND(used), PyUnicode_DATA(used), PyUnicode_GET_LENGTH(used)};
+        Py_INCREF(used); /* the cache may be cleared while folding calls back into Python */
+        Text rep = {PyUnicode_KIND(used), PyUnicode_DATA(used), PyUnicode_GET_LENGTH(used), {0}};
         columns[0][m] = out->size;
         columns[1][m] = start;
         columns[2][m] = end;
         columns[3][m] = rep.n;
-        state = out_fold(out, &rep, 0, rep.n);
+        state = append(out, &rep, 0, rep.n);
+        Py_DECREF(used);
         if (state != 0) return state < 0 ? NULL : Py_NewRef(Py_None);
         pos = end;
     }
-    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out->chars, out->size);
-    if (result == NULL) return NULL;
-    Text folded = {PyUnicode_KIND(result), PyUnicode_DATA(result), out->size};
-    if (may_hold_markup(&folded)) { /* markup left: the passes must run again */
-        PyObject *found = PyObject_CallOneArg(has_markup, result);
-        int more = found == NULL ? -1 : PyObject_IsTrue(found);
-        Py_XDECREF(found);
-        if (more != 0) {
-            Py_DECREF(result);
-            return more < 0 ? NULL : Py_NewRef(Py_None);
+    if (count > 0) {
+        PyObject *stage = PyTuple_New(4);
+        if (stage == NULL) return NULL;
+        for (int k = 0; k < 4; k++) {
+            PyObject *column = int_list(columns[k], count);
+            if (column == NULL) {
+                Py_DECREF(stage);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(stage, k, column);
         }
+        int failed = PyList_Append(stages, stage);
+        Py_DECREF(stage);
+        if (failed) return NULL;
     }
-    PyObject *inserted = NULL, *squeezed = NULL, *spaced = spaced_of(out, &inserted, &squeezed);
-    PyObject *outs = int_list(columns[0], count), *ins = int_list(columns[1], count);
-    PyObject *ine = int_list(columns[2], count), *sizes = int_list(columns[3], count);
-    PyObject *tuple = NULL;
-    if (spaced && outs && ins && ine && sizes) {
-        tuple = PyTuple_Pack(8, result, outs, ins, ine, sizes, spaced, inserted, squeezed);
-    }
-    Py_DECREF(result);
-    Py_XDECREF(spaced);
-    Py_XDECREF(inserted);
-    Py_XDECREF(squeezed);
-    Py_XDECREF(outs);
-    Py_XDECREF(ins);
-    Py_XDECREF(ine);
-    Py_XDECREF(sizes);
-    return tuple;
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out->chars, out->size);
 }
 
 PyDoc_STRVAR(normalize_doc,
-             "normalize(text) -> (text, outs, ins, ends, sizes, spaced, inserted, squeezed)\n\n"
-             "The normalised text, the markup edits by column, `spaced` with the offsets\n"
-             "of its inserted spaces, and `spaced` without spaces; None when the Python\n"
-             "passes must do the work.");
+             "normalize(text) -> (text, stages, spaced, inserted, squeezed) or None\n\n"
+             "The normalised text, each markup pass's edits by column (outermost first),\n"
+             "`spaced` with the offsets of its inserted spaces, and `spaced` without\n"
+             "spaces; None when the Python passes must do the work.");
 
 static PyObject *normalize(PyObject *module, PyObject *text) {
     if (!PyUnicode_Check(text)) {
@@ -443,26 +487,90 @@ static PyObject *normalize(PyObject *module, PyObject *text) {
         PyErr_SetString(PyExc_RuntimeError, "call configure() first");
         return NULL;
     }
-    Out out = {NULL, 0, 0, 0};
-    Span *spans = NULL;
-    Py_ssize_t *columns[4] = {NULL, NULL, NULL, NULL};
-    PyObject *result = normalize_text(text, &out, &spans, columns);
-    PyMem_Free(out.chars);
-    PyMem_Free(spans);
-    for (int k = 0; k < 4; k++) PyMem_Free(columns[k]);
+    PyObject *stages = PyList_New(0);
+    if (stages == NULL) return NULL;
+    PyObject *result = Py_NewRef(text);
+    for (int passes = 0; result != NULL && result != Py_None; passes++) {
+        if (passes > 0) { /* as the Python passes: again while markup is left, up to MAX_PASSES */
+            int more = passes < MAX_PASSES ? holds_markup(result) : 0;
+            if (more < 0) Py_CLEAR(result);
+            if (more <= 0) break;
+        }
+        Pass pass = {{NULL, 0, 0, 0}, NULL, {NULL, NULL, NULL, NULL}};
+        PyObject *next = run_pass(result, &pass, stages, 1);
+        pass_free(&pass);
+        Py_SETREF(result, next);
+    }
+    PyObject *tuple = NULL;
+    if (result != NULL && result != Py_None) {
+        PyObject *inserted = NULL, *squeezed = NULL;
+        PyObject *spaced = spaced_of(result, &inserted, &squeezed);
+        if (spaced != NULL) tuple = PyTuple_Pack(5, result, stages, spaced, inserted, squeezed);
+        Py_XDECREF(spaced);
+        Py_XDECREF(inserted);
+        Py_XDECREF(squeezed);
+    } else if (result == Py_None) {
+        tuple = Py_NewRef(Py_None);
+    }
+    Py_XDECREF(result);
+    Py_DECREF(stages);
+    return tuple;
+}
+
+PyDoc_STRVAR(strip_markup_doc,
+             "strip_markup(text) -> (text, columns) or None\n\n"
+             "`rules.markup.strip_markup` in linear time: the text with its markup\n"
+             "replaced and the edits by column (None if there are none); None when the\n"
+             "regex must decide (a non-ASCII letter it counts as ASCII).");
+
+static PyObject *strip_markup(PyObject *module, PyObject *text) {
+    if (!PyUnicode_Check(text) || replacements == NULL) {
+        PyErr_SetString(PyExc_TypeError, "strip_markup() needs a str, after configure()");
+        return NULL;
+    }
+    PyObject *stages = PyList_New(0);
+    if (stages == NULL) return NULL;
+    Pass pass = {{NULL, 0, 0, 0}, NULL, {NULL, NULL, NULL, NULL}};
+    PyObject *stripped = run_pass(text, &pass, stages, 0), *result = stripped;
+    pass_free(&pass);
+    if (stripped != NULL && stripped != Py_None) {
+        PyObject *columns = PyList_GET_SIZE(stages) ? PyList_GET_ITEM(stages, 0) : Py_None;
+        result = PyTuple_Pack(2, stripped, columns);
+        Py_DECREF(stripped);
+    }
+    Py_DECREF(stages);
     return result;
 }
 
+PyDoc_STRVAR(has_markup_doc,
+             "has_markup(text) -> bool or None\n\n"
+             "`rules.markup.has_markup` in linear time; None when the regex must decide.");
+
+static PyObject *has_markup(PyObject *module, PyObject *text) {
+    if (!PyUnicode_Check(text) || replacements == NULL) {
+        PyErr_SetString(PyExc_TypeError, "has_markup() needs a str, after configure()");
+        return NULL;
+    }
+    if (PyUnicode_MAX_CHAR_VALUE(text) > 127) {
+        Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), {0}};
+        for (Py_ssize_t i = 0; i < t.n; i++) {
+            if (is_odd_letter(AT(&t, i))) Py_RETURN_NONE;
+        }
+    }
+    int found = holds_markup(text);
+    if (found < 0) return NULL;
+    return PyBool_FromLong(found);
+}
+
 PyDoc_STRVAR(configure_doc,
-             "configure(replacements, learn, simple_char, has_markup, char_kind)\n\n"
+             "configure(replacements, learn, simple_char, char_kind)\n\n"
              "The Python parts `normalize` uses: the markup replacement cache and the\n"
-             "function that fills it, the one-character fold, the markup check, the\n"
-             "token kind of a character.");
+             "function that fills it, the one-character fold, the token kind of a\n"
+             "character.");
 
 static PyObject *configure(PyObject *module, PyObject *args) {
-    PyObject *cache, *learn_fn, *simple_fn, *markup_fn, *kind_fn;
-    if (!PyArg_ParseTuple(args, "O!OOOO", &PyDict_Type, &cache, &learn_fn, &simple_fn, &markup_fn,
-                          &kind_fn)) {
+    PyObject *cache, *learn_fn, *simple_fn, *kind_fn;
+    if (!PyArg_ParseTuple(args, "O!OOO", &PyDict_Type, &cache, &learn_fn, &simple_fn, &kind_fn)) {
         return NULL;
     }
     if (bmp_folds == NULL) {
@@ -473,7 +581,6 @@ static PyObject *configure(PyObject *module, PyObject *args) {
     Py_XSETREF(replacements, Py_NewRef(cache));
     Py_XSETREF(learn, Py_NewRef(learn_fn));
     Py_XSETREF(simple_char, Py_NewRef(simple_fn));
-    Py_XSETREF(has_markup, Py_NewRef(markup_fn));
     Py_XSETREF(char_kind, Py_NewRef(kind_fn));
     memset(bmp_folds, 0, 0x10000 * sizeof(Py_UCS4));
     memset(bmp_kinds, 0, 0x10000);
@@ -482,6 +589,8 @@ static PyObject *configure(PyObject *module, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"normalize", normalize, METH_O, normalize_doc},
+    {"strip_markup", strip_markup, METH_O, strip_markup_doc},
+    {"has_markup", has_markup, METH_O, has_markup_doc},
     {"configure", configure, METH_VARARGS, configure_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -14,9 +14,9 @@ exactly what `normalize(text).span()` returns, but nothing is built per characte
 Passes repeat while markup remains, as in the reference. `tests/rules/test_fastnorm.py`
 checks text and every character's span against `rules.normalize` on generated input.
 
-When the C extension `rules._speedups` is built (`hatch_build.py`), it does both passes
-in one go for a text whose characters all fold on their own and whose markup is gone
-after one pass (most feed text), and hands anything else back to these passes.
+When the C extension `rules._speedups` is built (`hatch_build.py`), it does the passes
+for a text whose characters all fold on their own (most feed text), in linear time
+however the markup is malformed, and hands anything else back to these passes.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def _load_speedups() -> ModuleType | None:
     source = Path(__file__).with_name("_speedups.c")
     if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _speedups.SOURCE_HASH:
         return None  # built from an older source: `make` rebuilds it
-    _speedups.configure(_REPLACEMENTS, _learn, simple_char, has_markup, _char_kind)
+    _speedups.configure(_REPLACEMENTS, _learn, simple_char, _char_kind)
     return _speedups
 
 
@@ -182,8 +182,8 @@ def normalize_spaced(text: str) -> tuple[FastNormalized, tuple[str, list[int], s
     if speedups is not None:
         done = speedups.normalize(text)
         if done is not None:
-            result, outs, ins, ine, sizes, spaced, inserted, squeezed = done
-            stages = (_Stage((outs, ins, ine, sizes)),) if outs else ()
+            result, columns, spaced, inserted, squeezed = done
+            stages = tuple(map(_Stage, columns))
             return FastNormalized(result, stages), (spaced, inserted, squeezed)
     return _normalize_python(text), None
 
@@ -192,17 +192,34 @@ def _normalize_python(text: str) -> FastNormalized:
     stages: list[_Stage] = []
     result = _one_pass(text, stages)
     for _ in range(MAX_PASSES - 1):
-        if not has_markup(result):
+        if not _has_markup(result):
             break
         result = _one_pass(result, stages)
     return FastNormalized(result, tuple(stages))
 
 
 def _one_pass(text: str, stages: list[_Stage]) -> str:
-    stripped, edits = strip_markup(text)
+    stripped, edits = _strip_markup(text)
     if edits:
         stages.append(_Stage(edits))
     return _fold_chars(stripped, stages)
+
+
+def _strip_markup(text: str) -> tuple[str, Edits | Callable[[], Columns] | Columns]:
+    """`rules.markup.strip_markup`, by the C extension when it can: the regex rescans
+    to the end of the text from each markup that never closes (quadratic time)."""
+    if speedups is not None:
+        done = speedups.strip_markup(text)
+        if done is not None:
+            stripped, columns = done
+            return stripped, columns or []
+    return strip_markup(text)
+
+
+def _has_markup(text: str) -> bool:
+    """`rules.markup.has_markup`, by the C extension when it can (as `_strip_markup`)."""
+    found = speedups.has_markup(text) if speedups is not None else None
+    return has_markup(text) if found is None else found
 
 
 def _fold_chars(text: str, stages: list[_Stage]) -> str:

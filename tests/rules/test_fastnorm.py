@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from rules import fastnorm
 from rules.fastnorm import FastNormalized, normalize_fast
 from rules.fieldtext import spaced_text
+from rules.markup import has_markup, strip_markup
 from rules.normalize import Normalized, normalize
 
 MARKUP = [
@@ -71,12 +74,26 @@ def assert_same(text: str) -> None:
     assert_same_as(normalize_fast(text), ref)
     assert_same_as(python_only(text), ref)
     plain = text.isascii() and "&" not in text and "<" not in text  # never given to C
+    if fastnorm.speedups is not None:
+        assert_same_markup_pass(text)
     if fastnorm.speedups is not None and not plain:
         done = fastnorm.speedups.normalize(text)
         if done is not None:
             assert done[0] == ref.text
             spaced, inserted = spaced_text(ref.text)
             assert done[-3:] == (spaced, inserted, spaced.replace(" ", ""))
+
+
+def assert_same_markup_pass(text: str) -> None:
+    """The C markup pass and markup check agree with `rules.markup`'s (regex) ones."""
+    assert fastnorm.speedups is not None
+    found = fastnorm.speedups.has_markup(text)
+    assert found is None or found == has_markup(text)
+    done = fastnorm.speedups.strip_markup(text)
+    if done is not None:
+        stripped, edits = strip_markup(text)
+        assert done[0] == stripped
+        assert done[1] == (edits() if callable(edits) else None)
 
 
 def python_only(text: str) -> FastNormalized:
@@ -127,6 +144,7 @@ def test_examples(text: str) -> None:
         "<p>Plain <b>ASCII</b> &amp; entities&rsquo; only</p>",
         "<p>Jŏ Sŏng-gil, 조성길, disertò</p>",
         "<!-- x --><script>a</script><![CDATA[b]]><!DOCTYPE html>&#x41;&#65;&amp;amp;",
+        "&lt;b&gt;bold&lt;/b&gt; &amp;amp;lt;i&amp;amp;gt;",  # markup left for more passes
     ],
 )
 def test_the_c_extension_does_the_common_case(text: str) -> None:
@@ -143,7 +161,6 @@ def test_the_c_extension_does_the_common_case(text: str) -> None:
     [
         "e\u0301 <b>x</b>",  # a combining mark: folds with the letter before it
         "Straße <b>x</b>",  # folds to two characters
-        "&lt;b&gt;bold",  # markup left after one pass
         "<\u017fcript>x</\u017fcript>",  # `ſ` is an ASCII letter to the regex
         "soft\u00adhyphen <i>x</i>",  # folds to nothing
     ],
@@ -152,3 +169,27 @@ def test_the_c_extension_hands_back_what_it_does_not_do(text: str) -> None:
     assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
     assert fastnorm.speedups.normalize(text) is None
     assert_same(text)
+
+
+@pytest.mark.parametrize(
+    "fragment", ["<!-- x ", "<script>x ", "<style a>", "&lt;!-- x ", "&lt;script&gt;x "]
+)
+def test_markup_that_never_closes_costs_linear_time(fragment: str) -> None:
+    """A field of unclosed comments or scripts (or their escaped forms, which a second
+    pass decodes): the reference regex rescans to the end from each one (quadratic, 30 s
+    for 300 KB); the C pass remembers where a search for the end found none. Four times
+    the input must cost well under sixteen times the CPU time."""
+    assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
+
+    def seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(2):
+            started = time.process_time()
+            normalize_fast(text)
+            best = min(best, time.process_time() - started)
+        return best
+
+    small, large = fragment * 10_000, fragment * 40_000
+    assert fastnorm.speedups.normalize(large) is not None
+    ratio = seconds(large) / max(seconds(small), 1e-3)
+    assert ratio < 8, f"4x the input took {ratio:.1f}x the time"
