@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -160,7 +161,9 @@ def _load_speedups() -> ModuleType | None:
         return None
     source = Path(__file__).with_name("_speedups.c")
     if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _speedups.SOURCE_HASH:
-        return None  # built from an older source: `make` rebuilds it
+        message = f"{source} changed since it was compiled: pure Python used; `make` rebuilds it"
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        return None
     _speedups.configure(_REPLACEMENTS, _learn, simple_char, _char_kind)
     return _speedups
 
