@@ -233,7 +233,12 @@ static Py_UCS4 fold_char(Py_UCS4 c) {
 static int out_fold(Out *out, const Text *t, Py_ssize_t start, Py_ssize_t end) {
     if (out_reserve(out, end - start) < 0) return -1;
     Py_UCS4 *to = out->chars + out->size, max = out->max; /* max: of the non-ASCII ones */
-    for (Py_ssize_t i = start; i < end; i++) {
+    Py_ssize_t i = start;
+    if (t->kind == PyUnicode_1BYTE_KIND) { /* the commonest: a run of ASCII in one loop */
+        const Py_UCS1 *d = t->data;
+        while (i < end && d[i] < 0x80) *to++ = lower(d[i++]);
+    }
+    for (; i < end; i++) {
         Py_UCS4 c = AT(t, i);
         if (c < 0x80) {
             *to++ = lower(c);
@@ -355,7 +360,20 @@ static PyObject *spaced_of(PyObject *text, PyObject **inserted, PyObject **squee
     }
     chars[at++] = ' ';
     int before = OTHER;
-    for (Py_ssize_t i = 0; i < n; i++) {
+    Py_ssize_t i = 0;
+    if (t.kind == PyUnicode_1BYTE_KIND) { /* ASCII: no kind to look up, nothing inserted */
+        const Py_UCS1 *d = t.data;
+        for (; i < n && d[i] < 0x80; i++) {
+            Py_UCS1 c = d[i];
+            if (is_ascii_alnum(c)) {
+                chars[at++] = letters[kept++] = c;
+            } else {
+                chars[at++] = ' ';
+            }
+        }
+        before = i > 0 && is_ascii_alnum(d[i - 1]) ? WORD : OTHER;
+    }
+    for (; i < n; i++) {
         Py_UCS4 c = AT(&t, i);
         int kind = c < 0x80 ? (is_ascii_alnum(c) ? WORD : OTHER) : kind_of(c);
         if (kind < 0) goto done;
