@@ -1,9 +1,10 @@
-"""Build hook: compile `rules/_speedups.c`, the matcher's normalisation fast path.
+"""Build hook: compile `rules/_speedups.c` (with `rules/_markup_scan.h`), the matcher's
+normalisation fast path.
 
 The extension is optional. Without a C compiler (or Python headers) the build goes on
 and `rules.fastnorm` runs its pure-Python passes, which give the same results more
-slowly. The compiled module carries the SHA-256 of its source, so `rules.fastnorm` can
-refuse a module built from an older source (a checkout edited without `make`).
+slowly. The compiled module carries the SHA-256 of its sources, so `rules.fastnorm` can
+refuse a module built from older ones (a checkout edited without `make`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 SOURCE = Path("rules/_speedups.c")
+HEADERS = (Path("rules/_markup_scan.h"),)
 
 
 class SpeedupsHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -38,7 +40,7 @@ def compile_speedups(root: Path) -> Path | None:
     """Compile the extension next to its source; its path, or None when that failed."""
     source = root / SOURCE
     target = source.with_name("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    digest = hashlib.sha256(b"".join((root / p).read_bytes() for p in (SOURCE, *HEADERS)))
     compiler = shlex.split(sysconfig.get_config_var("CC") or "cc")
     command = [
         *compiler,
@@ -46,7 +48,7 @@ def compile_speedups(root: Path) -> Path | None:
         "-fPIC",
         "-O2",
         "-Wall",
-        f'-DSOURCE_HASH="{digest}"',
+        f'-DSOURCE_HASH="{digest.hexdigest()}"',
         f"-I{sysconfig.get_paths()['include']}",
         str(source),
         "-o",

@@ -159,11 +159,13 @@ def _load_speedups() -> ModuleType | None:
         from rules import _speedups
     except ImportError:
         return None
-    source = Path(__file__).with_name("_speedups.c")
-    if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _speedups.SOURCE_HASH:
-        message = f"{source} changed since it was compiled: pure Python used; `make` rebuilds it"
-        warnings.warn(message, RuntimeWarning, stacklevel=2)
-        return None
+    sources = [Path(__file__).with_name(name) for name in ("_speedups.c", "_markup_scan.h")]
+    if all(p.exists() for p in sources):  # a source checkout, or a wheel (which has them)
+        digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+        if digest != _speedups.SOURCE_HASH:
+            message = f"{sources[0]} changed since it was compiled: pure Python used (`make`)"
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+            return None
     _speedups.configure(_REPLACEMENTS, _learn, simple_char, _char_kind)
     return _speedups
 
