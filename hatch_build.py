@@ -3,13 +3,15 @@ normalisation fast path.
 
 The extension is optional. Without a C compiler (or Python headers) the build goes on
 and `rules.fastnorm` runs its pure-Python passes, which give the same results more
-slowly. The compiled module carries the SHA-256 of its sources, so `rules.fastnorm` can
-refuse a module built from older ones (a checkout edited without `make`).
+slowly. The compiler is `$CC` when set, else the one Python was built with. The
+compiled module carries the SHA-256 of its sources, so `rules.fastnorm` can refuse a
+module built from older ones (a checkout edited without `make`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shlex
 import subprocess
 import sys
@@ -41,7 +43,7 @@ def compile_speedups(root: Path) -> Path | None:
     source = root / SOURCE
     target = source.with_name("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
     digest = hashlib.sha256(b"".join((root / p).read_bytes() for p in (SOURCE, *HEADERS)))
-    compiler = shlex.split(sysconfig.get_config_var("CC") or "cc")
+    compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
     command = [
         *compiler,
         "-shared",
