@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import time
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -193,3 +195,31 @@ def test_markup_that_never_closes_costs_linear_time(fragment: str) -> None:
     assert fastnorm.speedups.normalize(large) is not None
     ratio = seconds(large) / max(seconds(small), 1e-3)
     assert ratio < 8, f"4x the input took {ratio:.1f}x the time"
+
+
+def test_the_c_extension_keeps_no_memory_between_calls() -> None:
+    """The service normalises every field of every item: a reference or buffer kept per
+    call would grow it without bound. Traced memory must not grow once caches are warm."""
+    assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
+    native = fastnorm.speedups
+    pieces = [*MARKUP, *PIECES, "<!-- x", "&lt;script&gt;", "bbc는", "\U0001d400"]
+    texts = ["".join(pieces[(i * 7 + k) % len(pieces)] for k in range(i % 30)) for i in range(600)]
+
+    def call_all() -> None:
+        for text in texts:
+            native.normalize(text)
+            native.strip_markup(text)
+            native.has_markup(text)
+
+    call_all()
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(3):
+            call_all()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 4096, f"{grown} bytes kept after {3 * len(texts)} calls"
