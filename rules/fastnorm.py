@@ -74,6 +74,12 @@ class _Stage:
         if edits:
             self.ins, self.ine, self.sizes = zip(*edits, strict=True)
 
+    def columns(self) -> Columns:
+        """The edits by column: output starts, input starts and ends, output sizes."""
+        if self._edits is not None:
+            self._build()
+        return self.outs, self.ins, self.ine, self.sizes  # type: ignore[return-value]
+
     def spans(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """`(start(s), end(e - 1))` for each `(s, e)` of `pairs`, in one loop."""
         if self._edits is not None:
@@ -128,6 +134,10 @@ class FastNormalized:
     def __init__(self, text: str, stages: tuple[_Stage, ...]) -> None:
         self.text = text
         self._stages = stages  # outermost (applied to the original) first
+
+    def columns(self) -> list[Columns]:
+        """Each pass's edits by column (`_Stage.columns`), outermost first."""
+        return [stage.columns() for stage in self._stages]
 
     def spans(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """`span` of each of `pairs`, mapped in one go (the usual case: one stage)."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import chain
 from operator import attrgetter, itemgetter
 
+from rules import fastnorm
 from rules.automaton import PROXIMITY, SEQUENCE, Occurrence, PatternTable
 from rules.config import RuleConfig
 from rules.fieldtext import FieldText, prepare_field
@@ -216,9 +217,13 @@ class _Scan:
         field = self.fields.get(fi)
         if field is None:
             return ()
-        pairs = [(start, end) for start, end, _ in self.occurrences(pid, fi)]
-        if not pairs:
+        found = self.occurrences(pid, fi)
+        if not found:
             return ()
+        if fastnorm.speedups is not None:  # the same, in C
+            columns = field.norm.columns()
+            return fastnorm.speedups.hits(Hit, label, FIELDS[fi], field.original, found, columns)
+        pairs = [(start, end) for start, end, _ in found]
         spans = field.norm.spans(pairs)
         if len(spans) > 1:  # a no-op unless two occurrences share an expanded character
             spans = sorted(set(spans))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bench.news import make_world, news_items
 from bench.rulesets import rule_set
-from rules import Document, compile_rules
+from rules import Document, compile_rules, fastnorm
 from rules.engine import compile_reference_rules
 from tests.rules.generate import documents, queries, random_document, random_query
 from tests.rules.test_matching import JO_VARIANTS
@@ -46,6 +46,16 @@ def test_rule_ids_select_the_same_rules(query: str, doc: Document, data: st.Data
     assert {m.rule_id for m in fast} <= chosen
 
 
+@pytest.fixture(params=["C", "pure Python"])
+def speedups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of normalising and placing hits: with the C extension, and without
+    (what a machine without a compiler runs)."""
+    if request.param == "pure Python":
+        monkeypatch.setattr(fastnorm, "speedups", None)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("speedups")
 def test_hundreds_of_rules_at_once_agree_rule_by_rule() -> None:
     rnd = random.Random(20190103)
     rules = [{"id": f"r{i}", "query": random_query(rnd)} for i in range(400)]
@@ -59,6 +69,7 @@ def test_hundreds_of_rules_at_once_agree_rule_by_rule() -> None:
     assert matched > 400  # the texts do meet the rules
 
 
+@pytest.mark.usefixtures("speedups")
 def test_a_realistic_rule_set_over_html_news_agrees() -> None:
     world = make_world(people=2_000, places=500)
     rules = rule_set(world, 300)

@@ -14,6 +14,7 @@ from rules import fastnorm
 from rules.fastnorm import FastNormalized, normalize_fast
 from rules.fieldtext import spaced_text
 from rules.markup import has_markup, strip_markup
+from rules.model import Hit
 from rules.normalize import Normalized, normalize
 
 MARKUP = [
@@ -210,6 +211,8 @@ def test_the_c_extension_keeps_no_memory_between_calls() -> None:
             native.normalize(text)
             native.strip_markup(text)
             native.has_markup(text)
+            found = [(0, len(text), 0), (0, len(text), 0)]
+            native.hits(Hit, "term", "title", text, found, [([0], [0], [1], [2])])
 
     call_all()
     tracemalloc.start()
@@ -223,3 +226,18 @@ def test_the_c_extension_keeps_no_memory_between_calls() -> None:
     finally:
         tracemalloc.stop()
     assert grown < 4096, f"{grown} bytes kept after {3 * len(texts)} calls"
+
+
+def test_hits_are_placed_in_the_original_text_by_the_c_extension() -> None:
+    """`hits` maps normalised spans back through every pass, drops duplicates, keeps
+    text order, and gives `Hit`s (the named tuple), as the Python code does."""
+    assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
+    original = "<b>Jo</b> &amp;lt;i&amp;gt;Song&amp;lt;/i&amp;gt; gil"
+    norm = normalize_fast(original)
+    assert norm.text == "jo song gil"
+    found = [(3, 7, 0), (0, 2, 0), (3, 7, 0), (8, 11, 0)]  # unsorted, one twice
+    hits = fastnorm.speedups.hits(Hit, "t", "summary", original, found, norm.columns())
+    spans = norm.spans([(0, 2), (3, 7), (8, 11)])
+    assert hits == tuple(Hit("t", "summary", a, b, original[a:b]) for a, b in spans)
+    assert all(type(hit) is Hit for hit in hits)
+    assert [hit.text for hit in hits] == ["Jo", "Song", "gil"]
