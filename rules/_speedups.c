@@ -563,6 +563,61 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(word_occurrences_doc,
+             "word_occurrences(spaced, key, size, mode, inserted) -> list\n\n"
+             "`rules.automaton.PatternTable.place(pid, field, ends(pid, field))`: every\n"
+             "occurrence `(start, end, at)` of a word key in `spaced`, overlaps included.\n"
+             "`mode` 0: a whole word (key ` tok `), 1: a prefix (` tok`), 2: a\n"
+             "Hangul/kana/Han term (itself); `size` is the token's or term's length.");
+
+static PyObject *word_occurrences(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    Py_ssize_t size, mode;
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyList_Check(args[4]) || (size = PyLong_AsSsize_t(args[2])) < 0 ||
+        (mode = PyLong_AsSsize_t(args[3])) < 0 || mode > 2) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "word_occurrences(spaced, key, size, mode, inserted)");
+        }
+        return NULL;
+    }
+    PyObject *spaced = args[0], *key = args[1], *inserted = args[4];
+    Py_ssize_t n = PyUnicode_GET_LENGTH(spaced), back = PyUnicode_GET_LENGTH(key) - 1;
+    Py_ssize_t ninserted = PyList_GET_SIZE(inserted);
+    PyObject *found = PyList_New(0);
+    if (found == NULL || back < 0) return found;
+    for (Py_ssize_t at = PyUnicode_Find(spaced, key, 0, n, 1); at >= 0;
+         at = PyUnicode_Find(spaced, key, at + 1, n, 1)) {
+        Py_ssize_t end = at + back, start, stop; /* the key's last character; the token */
+        if (mode == 0) {
+            start = end - size, stop = end;
+        } else if (mode == 1) {
+            start = end - size + 1, stop = PyUnicode_FindChar(spaced, ' ', end, n, 1);
+            if (stop < 0) stop = n; /* cannot happen: `spaced` ends with a space */
+        } else {
+            start = end - size + 1, stop = end + 1;
+        }
+        Py_ssize_t text = start - 1; /* `FieldText.to_text`: less the spaces inserted before */
+        if (ninserted) {
+            Py_ssize_t low = 0, high = ninserted;
+            while (low < high) { /* bisect_left(inserted, start) */
+                Py_ssize_t mid = (low + high) / 2;
+                if (PyLong_AsSsize_t(PyList_GET_ITEM(inserted, mid)) < start) low = mid + 1;
+                else high = mid;
+            }
+            text -= low;
+        }
+        PyObject *occurrence = Py_BuildValue("(nnn)", text, text + stop - start, start);
+        if (occurrence == NULL || PyList_Append(found, occurrence) < 0) {
+            Py_XDECREF(occurrence);
+            Py_DECREF(found);
+            return NULL;
+        }
+        Py_DECREF(occurrence);
+    }
+    if (PyErr_Occurred()) Py_CLEAR(found); /* PyUnicode_Find gives -2 on an error */
+    return found;
+}
+
 PyDoc_STRVAR(configure_doc,
              "configure(replacements, learn, simple_char, char_kind)\n\n"
              "The Python parts `normalize` uses: the markup replacement cache and the\n"
@@ -593,6 +648,8 @@ static PyMethodDef methods[] = {
     {"strip_markup", strip_markup, METH_O, strip_markup_doc},
     {"has_markup", has_markup, METH_O, has_markup_doc},
     {"hits", (PyCFunction)(void (*)(void))hits, METH_FASTCALL, hits_doc},
+    {"word_occurrences", (PyCFunction)(void (*)(void))word_occurrences, METH_FASTCALL,
+     word_occurrences_doc},
     {"configure", configure, METH_VARARGS, configure_doc},
     {NULL, NULL, 0, NULL},
 };

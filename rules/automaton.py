@@ -28,6 +28,7 @@ from operator import itemgetter
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
+from rules import fastnorm
 from rules.fieldtext import FieldText
 from rules.terms import (
     Pattern,
@@ -120,6 +121,21 @@ class PatternTable:
         while at >= 0:
             found.append(at + back)
             at = find(key, at + 1)
+        return found
+
+    def occurrences(self, pid: int, field: FieldText) -> list[Occurrence]:
+        """Every occurrence of the word key of `pid` in `field` (`place` at `ends`)."""
+        if fastnorm.speedups is None:
+            return self.place(pid, field, self.ends(pid, field))
+        pattern = self.patterns[pid]
+        if isinstance(pattern, WordPattern):
+            size, mode = len(pattern.token), 1 if pattern.prefix else 0
+        else:
+            assert isinstance(pattern, SubstringPattern)
+            size, mode = len(pattern.needle), 2
+        found: list[Occurrence] = fastnorm.speedups.word_occurrences(
+            field.spaced, self._keys[pid], size, mode, field.inserted
+        )
         return found
 
     def place(self, pid: int, field: FieldText, ends: list[int]) -> list[Occurrence]:

@@ -175,7 +175,7 @@ class _Scan:
             return self.table.proximity(pid, field, parts) if all(parts) else []
         if pid not in self.words[fi]:
             return []
-        return self.table.place(pid, field, self.table.ends(pid, field))
+        return self.table.occurrences(pid, field)
 
     def hits(self, places: Sequence[HitPlace]) -> tuple[tuple[Hit, ...], dict[str, float]]:
         """The hits of a matching rule's positive leaves (`RuleProgram.leaves`), in the

@@ -213,6 +213,7 @@ def test_the_c_extension_keeps_no_memory_between_calls() -> None:
             native.has_markup(text)
             found = [(0, len(text), 0), (0, len(text), 0)]
             native.hits(Hit, "term", "title", text, found, [([0], [0], [1], [2])])
+            native.word_occurrences(f" {text} ", " x", 1, 1, [3])
 
     call_all()
     tracemalloc.start()
