@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint fmt bench clean
 
-$(STAMP): pyproject.toml hatch_build.py rules/_speedups.c rules/_markup_scan.h
+$(STAMP): pyproject.toml hatch_build.py rules/_speedups.c $(wildcard rules/_*.h)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

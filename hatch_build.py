@@ -1,5 +1,5 @@
-"""Build hook: compile `rules/_speedups.c` (with `rules/_markup_scan.h`), the matcher's
-normalisation fast path.
+"""Build hook: compile `rules/_speedups.c` (with the `rules/_*.h` it includes), the
+matcher's fast path.
 
 The extension is optional. Without a C compiler (or Python headers) the build goes on
 and `rules.fastnorm` runs its pure-Python passes, which give the same results more
@@ -22,7 +22,6 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 SOURCE = Path("rules/_speedups.c")
-HEADERS = (Path("rules/_markup_scan.h"),)
 
 
 class SpeedupsHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -42,7 +41,8 @@ def compile_speedups(root: Path) -> Path | None:
     """Compile the extension next to its source; its path, or None when that failed."""
     source = root / SOURCE
     target = source.with_name("_speedups" + sysconfig.get_config_var("EXT_SUFFIX"))
-    digest = hashlib.sha256(b"".join((root / p).read_bytes() for p in (SOURCE, *HEADERS)))
+    sources = [source, *sorted(source.parent.glob("_*.h"))]  # as rules.fastnorm reads them
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources))
     compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
     command = [
         *compiler,

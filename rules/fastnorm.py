@@ -169,8 +169,9 @@ def _load_speedups() -> ModuleType | None:
         from rules import _speedups
     except ImportError:
         return None
-    sources = [Path(__file__).with_name(name) for name in ("_speedups.c", "_markup_scan.h")]
-    if all(p.exists() for p in sources):  # a source checkout, or a wheel (which has them)
+    source = Path(__file__).with_name("_speedups.c")
+    sources = [source, *sorted(source.parent.glob("_*.h"))]  # as hatch_build.py hashes them
+    if source.exists():  # a source checkout, or a wheel (which carries the sources)
         digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
         if digest != _speedups.SOURCE_HASH:
             message = f"{sources[0]} changed since it was compiled: pure Python used (`make`)"
