@@ -2,7 +2,7 @@
  * (the reference's `_MARKUP_RE`, branch for branch) starts and ends, without a regex.
  * The regex runs case-insensitively, so a word (`script`, `amp;`) matches in any case;
  * the four non-ASCII letters that `[A-Za-z]` also matches are left to the regex by the
- * callers (`is_odd_letter`). `\s` and `\b` are Python's (`Py_UNICODE_ISSPACE`,
+ * callers (`holds_odd_letter`). `\s` and `\b` are Python's (`Py_UNICODE_ISSPACE`,
  * `Py_UNICODE_ISALNUM`). Included once, by `_speedups.c`.
  */
 #ifndef NEWSWATCH_MARKUP_SCAN_H
@@ -30,6 +30,17 @@ static Py_UCS4 lower(Py_UCS4 c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 /* The non-ASCII letters that `[A-Za-z]` matches under re.IGNORECASE. */
 static int is_odd_letter(Py_UCS4 c) { return c == 0x130 || c == 0x131 || c == 0x17F || c == 0x212A; }
+
+/* Whether `text` holds one of them anywhere: then the regex must decide. */
+static int holds_odd_letter(PyObject *text) {
+    if (PyUnicode_MAX_CHAR_VALUE(text) <= 127) return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
+        if (is_odd_letter(PyUnicode_READ(kind, data, i))) return 1;
+    }
+    return 0;
+}
 
 /* Whether `word` (lower-case ASCII) is at `i`, in any case. */
 static int has_word(const Text *t, Py_ssize_t i, const char *word) {

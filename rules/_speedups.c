@@ -56,10 +56,9 @@ static int out_reserve(Out *out, Py_ssize_t more) {
     return 0;
 }
 
-/* The fold of `c` when it folds on its own to one character; NOT_SIMPLE otherwise; 0 on
- * error (an exception is set). */
+/* The fold + 1 of non-ASCII `c` when it folds on its own to one character; NOT_SIMPLE
+ * otherwise; 0 on error (an exception is set). `out_fold` lower-cases ASCII itself. */
 static Py_UCS4 fold_char(Py_UCS4 c) {
-    if (c < 0x80) return lower(c) + 1;
     if (c < 0x10000 && bmp_folds[c] != UNKNOWN) return bmp_folds[c];
     PyObject *ch = PyUnicode_FromOrdinal((int)c);
     if (ch == NULL) return 0;
@@ -134,11 +133,7 @@ static PyObject *replacement_of(PyObject *text, Py_ssize_t start, Py_ssize_t end
 static int holds_markup(PyObject *text) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), n, {n + 1, n + 1, n + 1}};
-    if (PyUnicode_MAX_CHAR_VALUE(text) > 127) {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (is_odd_letter(AT(&t, i))) return 1;
-        }
-    }
+    if (holds_odd_letter(text)) return 1;
     for (Py_ssize_t i = next_special(&t, 0); i < n; i = next_special(&t, i)) {
         Py_ssize_t end = match_markup(&t, i);
         if (end < 0) {
@@ -267,11 +262,7 @@ static PyObject *run_pass(PyObject *text, Pass *pass, PyObject *stages, int fold
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), n, {n + 1, n + 1, n + 1}};
     Out *out = &pass->out;
-    if (PyUnicode_MAX_CHAR_VALUE(text) > 127) {
-        for (Py_ssize_t i = 0; i < t.n; i++) {
-            if (is_odd_letter(AT(&t, i))) Py_RETURN_NONE;
-        }
-    }
+    if (holds_odd_letter(text)) Py_RETURN_NONE;
     Py_ssize_t count = 0, capacity = 16;
     pass->spans = PyMem_Malloc(capacity * sizeof(Span));
     if (pass->spans == NULL) return PyErr_NoMemory();
@@ -336,6 +327,19 @@ static PyObject *run_pass(PyObject *text, Pass *pass, PyObject *stages, int fold
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out->chars, out->size);
 }
 
+/* Whether `function` may run on `text`: a str, after configure(); else an exception. */
+static int usable(PyObject *text, const char *function) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "%s() needs a str", function);
+        return 0;
+    }
+    if (replacements == NULL) {
+        PyErr_Format(PyExc_RuntimeError, "call configure() before %s()", function);
+        return 0;
+    }
+    return 1;
+}
+
 PyDoc_STRVAR(normalize_doc,
              "normalize(text) -> (text, stages, spaced, inserted, squeezed) or None\n\n"
              "The normalised text, each markup pass's edits by column (outermost first),\n"
@@ -343,14 +347,7 @@ PyDoc_STRVAR(normalize_doc,
              "spaces; None when the Python passes must do the work.");
 
 static PyObject *normalize(PyObject *module, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "normalize() needs a str");
-        return NULL;
-    }
-    if (replacements == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "call configure() first");
-        return NULL;
-    }
+    if (!usable(text, "normalize")) return NULL;
     PyObject *stages = PyList_New(0);
     if (stages == NULL) return NULL;
     PyObject *result = Py_NewRef(text);
@@ -388,10 +385,7 @@ PyDoc_STRVAR(strip_markup_doc,
              "regex must decide (a non-ASCII letter it counts as ASCII).");
 
 static PyObject *strip_markup(PyObject *module, PyObject *text) {
-    if (!PyUnicode_Check(text) || replacements == NULL) {
-        PyErr_SetString(PyExc_TypeError, "strip_markup() needs a str, after configure()");
-        return NULL;
-    }
+    if (!usable(text, "strip_markup")) return NULL;
     PyObject *stages = PyList_New(0);
     if (stages == NULL) return NULL;
     Pass pass = {{NULL, 0, 0, 0}, NULL, {NULL, NULL, NULL, NULL}};
@@ -411,16 +405,8 @@ PyDoc_STRVAR(has_markup_doc,
              "`rules.markup.has_markup` in linear time; None when the regex must decide.");
 
 static PyObject *has_markup(PyObject *module, PyObject *text) {
-    if (!PyUnicode_Check(text) || replacements == NULL) {
-        PyErr_SetString(PyExc_TypeError, "has_markup() needs a str, after configure()");
-        return NULL;
-    }
-    if (PyUnicode_MAX_CHAR_VALUE(text) > 127) {
-        Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), {0}};
-        for (Py_ssize_t i = 0; i < t.n; i++) {
-            if (is_odd_letter(AT(&t, i))) Py_RETURN_NONE;
-        }
-    }
+    if (!usable(text, "has_markup")) return NULL;
+    if (holds_odd_letter(text)) Py_RETURN_NONE;
     int found = holds_markup(text);
     if (found < 0) return NULL;
     return PyBool_FromLong(found);
