@@ -413,6 +413,7 @@ static PyObject *has_markup(PyObject *module, PyObject *text) {
 }
 
 #include "_matcher_hits.h"
+#include "_matcher_core.h"
 
 PyDoc_STRVAR(configure_doc,
              "configure(replacements, learn, simple_char, char_kind)\n\n"
@@ -446,6 +447,9 @@ static PyMethodDef methods[] = {
     {"hits", (PyCFunction)(void (*)(void))hits, METH_FASTCALL, hits_doc},
     {"word_occurrences", (PyCFunction)(void (*)(void))word_occurrences, METH_FASTCALL,
      word_occurrences_doc},
+    {"absorb", (PyCFunction)(void (*)(void))absorb, METH_FASTCALL, absorb_doc},
+    {"candidates", (PyCFunction)(void (*)(void))candidates, METH_FASTCALL, candidates_doc},
+    {"match_rules", (PyCFunction)(void (*)(void))match_rules, METH_FASTCALL, match_rules_doc},
     {"configure", configure, METH_VARARGS, configure_doc},
     {NULL, NULL, 0, NULL},
 };
@@ -455,6 +459,15 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__speedups(void) {
+    if (builtin_sum == NULL) {
+        PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
+        builtin_sum = builtins == NULL ? NULL : PyDict_GetItemString(builtins, "sum");
+        if (builtin_sum == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ImportError, "no builtin sum");
+            return NULL;
+        }
+        Py_INCREF(builtin_sum);
+    }
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_HASH", SOURCE_HASH) < 0) {
         Py_CLEAR(m);

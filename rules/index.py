@@ -44,8 +44,8 @@ FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 
 FACTS, PROX, AND, OR, NOT = range(5)
 """Program opcodes: `(FACTS, keys)` is true when one of the keys `pid * NFIELDS + field`
-was found; `(PROX, pid, fields)` asks for a proximity term's windows; the others hold
-child programs."""
+(a sorted tuple) was found; `(PROX, pid, fields)` asks for a proximity term's windows;
+the others hold child programs."""
 
 Program = tuple[Any, ...]
 Place = tuple[int, int, int]  # field, fact key (pid * NFIELDS + field), hit-list number
@@ -103,19 +103,20 @@ class RuleIndex:
         """The anchor index of the rules added so far (see `Presearcher`)."""
         always: list[int] = []
         direct: dict[int, list[int]] = {}
-        paired: dict[int, dict[int, list[tuple[int, tuple[frozenset[int], ...]]]]] = {}
+        paired: dict[int, dict[int, list[tuple[int, tuple[tuple[int, ...], ...]]]]] = {}
         for number, program in enumerate(self.programs):
             if not program.groups:  # cannot happen for a parsed query: always evaluate it
                 always.append(number)
                 continue
             anchors, *rest = program.groups
+            others = tuple(tuple(sorted(group)) for group in rest[1:])
             for pid in anchors:
                 if not rest:
                     direct.setdefault(pid, []).append(number)
                     continue
                 by_second = paired.setdefault(pid, {})
                 for second in rest[0]:
-                    by_second.setdefault(second, []).append((number, tuple(rest[1:])))
+                    by_second.setdefault(second, []).append((number, others))
         return Presearcher(
             tuple(always),
             {pid: tuple(numbers) for pid, numbers in direct.items()},
@@ -162,7 +163,7 @@ class RuleIndex:
         if table.kinds[pid] == PROXIMITY:  # every part must occur
             parts = [(frozenset({p}), _cost(table.patterns[p])) for p in table.parts[pid]]
             return (PROX, pid, indexes), parts
-        keys = frozenset(pid * NFIELDS + i for i in indexes)
+        keys = tuple(pid * NFIELDS + i for i in indexes)
         return (FACTS, keys), [(frozenset({pid}), _cost(table.patterns[pid]))]
 
     def _place(self, label: str, key: int) -> int:
@@ -217,13 +218,14 @@ class Presearcher:
 
     A rule with one group is filed in `direct` under each pid of it. A rule with more is
     filed in `paired` under each pid of its cheapest group, then each pid of its second
-    group, with its other groups to check; so a rule is looked at only when patterns of
-    two of its groups occurred.
+    group, with its other groups (tuples of pids) to check; so a rule is looked at only
+    when patterns of two of its groups occurred. `rules._speedups.candidates` reads the
+    same tables.
     """
 
     always: tuple[int, ...]
     direct: dict[int, tuple[int, ...]]
-    paired: dict[int, dict[int, tuple[tuple[int, tuple[frozenset[int], ...]], ...]]]
+    paired: dict[int, dict[int, tuple[tuple[int, tuple[tuple[int, ...], ...]], ...]]]
     direct_pids: frozenset[int]
     paired_pids: frozenset[int]
 
@@ -238,7 +240,7 @@ class Presearcher:
             for second in seconds.keys() & pids:
                 for number, rest in seconds[second]:
                     for group in rest:
-                        if group.isdisjoint(pids):
+                        if pids.isdisjoint(group):
                             break
                     else:
                         found.add(number)
@@ -246,7 +248,7 @@ class Presearcher:
 
 
 def _merge_or(programs: list[Program]) -> Program:
-    facts = frozenset().union(*(p[1] for p in programs if p[0] == FACTS))
+    facts = tuple(sorted(set().union(*(p[1] for p in programs if p[0] == FACTS))))
     others = tuple(p for p in programs if p[0] != FACTS)
     if not others:
         return (FACTS, facts)

@@ -29,7 +29,7 @@ from rules.index import (
     RuleProgram,
 )
 from rules.model import FIELDS, Document, Hit, Match
-from rules.scoring import FIELD_INDEX_WEIGHTS
+from rules.scoring import FIELD_INDEX_WEIGHTS, PRIORITY_WEIGHTS
 
 _Scanned = tuple[FieldText | None, set[int], dict[int, list[Occurrence]]]
 _Short = dict[str, _Scanned]
@@ -46,6 +46,17 @@ class Matcher:
         self._table = index.table
         self._programs: tuple[RuleProgram, ...] = tuple(index.programs)
         self._presearcher = index.presearcher()
+        self._core_rules = tuple(
+            (
+                p.config.id,
+                p.tree,
+                p.leaves,
+                dict(p.boosts),
+                p.leafset,
+                PRIORITY_WEIGHTS[p.config.priority],
+            )
+            for p in self._programs
+        )  # what `rules._speedups.match_rules` reads of each rule
         self._fields = tuple(sorted(index.fields))
         self._texts = _texts_getter([FIELDS[fi] for fi in self._fields])
         self._short: _Short = {}  # short field texts (source, lang…) already scanned
@@ -63,6 +74,21 @@ class Matcher:
         """The rules `document` matches (all, or only `rule_ids`), best score first."""
         texts = zip(self._fields, self._texts(document), strict=True)
         scan = _Scan(self._table, texts, self._short)
+        core = fastnorm.speedups
+        if core is not None:  # the same loop, in C
+            search = self._presearcher
+            numbers = core.candidates(scan.pids, search.always, search.direct, search.paired)
+            return core.match_rules(
+                numbers,
+                self._core_rules,
+                scan.facts,
+                scan.hit_lists,
+                scan.hits_of,
+                scan.proximity_holds,
+                FIELD_INDEX_WEIGHTS,
+                rule_ids,
+                Match,
+            )
         facts, programs = scan.facts, self._programs
         explained: dict[int, tuple[tuple[Hit, ...], dict[str, float]]] = {}
         matches = []
@@ -105,7 +131,8 @@ class _Scan:
         self.facts: set[int] = set()  # pid * NFIELDS + field, for every pattern found
         self.pids: set[int] = set()
         self._occurrences: dict[int, list[Occurrence]] = {}
-        self._hits: dict[int, tuple[Hit, ...]] = {}
+        self.hit_lists: dict[int, tuple[Hit, ...]] = {}  # by hit-list number
+        absorb = fastnorm.speedups.absorb if fastnorm.speedups is not None else None
         for fi, text in texts:
             if not text:
                 continue
@@ -126,8 +153,11 @@ class _Scan:
                 if field is None:
                     continue
             self.fields[fi], self.words[fi], self.phrases[fi] = field, words, phrases
-            self.pids.update(words)
-            self.facts.update(map(fi.__add__, map(NFIELDS.__mul__, words)))
+            if absorb is not None:
+                absorb(words, fi, NFIELDS, self.pids, self.facts)
+            else:
+                self.pids.update(words)
+                self.facts.update(map(fi.__add__, map(NFIELDS.__mul__, words)))
             if phrases:
                 self.pids.update(phrases)
                 self.facts.update(map(fi.__add__, map(NFIELDS.__mul__, phrases)))
@@ -149,8 +179,11 @@ class _Scan:
             return False
         if op == NOT:
             return not self.holds(program[1])
-        pid = program[1]
-        for fi in program[2]:  # noqa: SIM110
+        return self.proximity_holds(program[1], program[2])
+
+    def proximity_holds(self, pid: int, fields: tuple[int, ...]) -> bool:
+        """Whether proximity pattern `pid` has a window in one of `fields`."""
+        for fi in fields:  # noqa: SIM110
             if self.occurrences(pid, fi):
                 return True
         return False
@@ -183,13 +216,13 @@ class _Scan:
         duplicates; and each term's best field weight, in order of its first hit (as
         `score_hits`)."""
         found: list[tuple[int, str, tuple[Hit, ...]]] = []
-        facts, cache = self.facts, self._hits
+        facts, cache = self.facts, self.hit_lists
         for fi, key, number, label, pid, scanned in places:
             if scanned and key not in facts:
                 continue  # not found there: no hits
             hits = cache.get(number)
             if hits is None:
-                hits = cache[number] = self._hits_of(label, pid, fi)
+                hits = cache[number] = self.hits_of(label, pid, fi)
             if hits:
                 found.append((fi, label, hits))
         if len(found) == 1:
@@ -212,7 +245,7 @@ class _Scan:
             best[label] = max(best.get(label, 0.0), FIELD_INDEX_WEIGHTS[fi])
         return ordered, best
 
-    def _hits_of(self, label: str, pid: int, fi: int) -> tuple[Hit, ...]:
+    def hits_of(self, label: str, pid: int, fi: int) -> tuple[Hit, ...]:
         """The hits of term `label` (pattern `pid`) in field `fi`, in text order."""
         field = self.fields.get(fi)
         if field is None:

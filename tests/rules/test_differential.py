@@ -6,7 +6,11 @@ folds (case, diacritics, hyphens, entities, tags, NBSP, soft hyphens, Hangul par
 
 from __future__ import annotations
 
+import gc
 import random
+import tracemalloc
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,10 +26,25 @@ from tests.rules.test_matching import JO_VARIANTS
 PRIORITIES = st.sampled_from(["low", "normal", "high"])
 
 
-def assert_agree(rules: list[dict[str, str]], doc: Document) -> None:
-    fast = compile_rules(rules).match(doc)
-    reference = compile_reference_rules(rules).match(doc)
-    assert fast == reference
+@contextmanager
+def pure_python() -> Iterator[None]:
+    """Run without the C extension, as a machine without a compiler does."""
+    native, fastnorm.speedups = fastnorm.speedups, None
+    try:
+        yield
+    finally:
+        fastnorm.speedups = native
+
+
+def assert_agree(
+    rules: list[dict[str, str]], doc: Document, rule_ids: Collection[str] | None = None
+) -> None:
+    """The matcher, with the C extension and without, gives the reference's matches."""
+    matcher = compile_rules(rules)
+    reference = compile_reference_rules(rules).match(doc, rule_ids)
+    assert matcher.match(doc, rule_ids) == reference
+    with pure_python():
+        assert matcher.match(doc, rule_ids) == reference
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,15 +60,14 @@ def test_matcher_agrees_with_the_reference(rules: list[tuple[str, str]], doc: Do
 def test_rule_ids_select_the_same_rules(query: str, doc: Document, data: st.DataObject) -> None:
     rules = [{"id": "a", "query": query}, {"id": "b", "query": query + " OR kim"}]
     chosen = data.draw(st.sets(st.sampled_from(["a", "b", "c"])))
-    fast = compile_rules(rules).match(doc, rule_ids=chosen)
-    assert fast == compile_reference_rules(rules).match(doc, rule_ids=chosen)
-    assert {m.rule_id for m in fast} <= chosen
+    assert_agree(rules, doc, chosen)
+    assert {m.rule_id for m in compile_rules(rules).match(doc, chosen)} <= chosen
 
 
 @pytest.fixture(params=["C", "pure Python"])
 def speedups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways of normalising and placing hits: with the C extension, and without
-    (what a machine without a compiler runs)."""
+    """Both ways of normalising, evaluating rules and placing hits: with the C
+    extension, and without (what a machine without a compiler runs)."""
     if request.param == "pure Python":
         monkeypatch.setattr(fastnorm, "speedups", None)
     return str(request.param)
@@ -128,3 +146,32 @@ def test_one_matcher_agrees_on_field_texts_seen_before() -> None:
             assert fast.match(item) == expected
             matched += len(expected)
     assert matched > 200
+
+
+def test_the_c_matcher_keeps_no_memory_between_documents() -> None:
+    """The service matches every item it polls: a reference kept per rule, hit or match
+    would grow it without bound. Traced memory must not grow once caches are warm."""
+    assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
+    world = make_world(people=2_000, places=500)
+    rnd = random.Random(5)
+    rules = rule_set(world, 300) + [{"id": f"q{i}", "query": random_query(rnd)} for i in range(200)]
+    matcher = compile_rules(rules)
+    docs = news_items(world, 40) + [random_document(rnd) for _ in range(40)]
+
+    def match_all() -> int:
+        return sum(len(matcher.match(doc)) + len(matcher.match(doc, {"q1", "q2"})) for doc in docs)
+
+    tracemalloc.start()
+    try:
+        assert match_all() > 40
+        for _ in range(6):  # caches (the matcher's, Python's own) settle in a few rounds
+            match_all()
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(5):
+            match_all()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 4096, f"{grown} bytes kept after matching {10 * len(docs)} documents"
