@@ -28,6 +28,7 @@ NAME_SYLLABLES = (
 _INITIAL = r"(?:tch|kk|tt|pp|ss|jj|ch|kh|th|ph|sh|rh|g|k|n|d|t|r|l|m|b|p|s|j|h|w|y)?"
 _VOWEL = r"(?:wae|yae|yeo|you|yoo|woo|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|oo|ee|ou|a|e|o|u|i)"
 _SYLLABLE = re.compile(rf"{_INITIAL}{_VOWEL}(?:ng|k|n|t|l|m|p)?")
+_LONGEST = 8  # letters in the longest syllable `_SYLLABLE` reads: `tch` + `wae` + `ng`
 
 
 @cache
@@ -67,7 +68,7 @@ def _segment(piece: str) -> list[str] | None:
     if not piece:
         return []
     best: list[str] | None = None
-    for end in range(min(len(piece), 6), 0, -1):
+    for end in range(min(len(piece), _LONGEST), 0, -1):
         head = piece[:end]
         if not _SYLLABLE.fullmatch(head):
             continue

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from seeds import Profile
 from seeds.aliases import is_ordinary, org_aliases, parts, place_aliases
@@ -102,13 +100,15 @@ def test_syllable_spellings(hangul: str, expected: set[str]) -> None:
     assert set(spellings(hangul)) == expected
 
 
-@given(st.integers(min_value=0xAC00, max_value=0xD7A3).map(chr))
-def test_every_syllable_has_plain_spellings_that_read_back_as_korean(hangul: str) -> None:
-    forms = spellings(hangul)
-    assert forms
-    assert all(f.isascii() and f.isalpha() and f.islower() for f in forms)
-    assert all(split_syllables(f) for f in forms)
-    assert mr_name("조" + hangul).startswith("Cho ")
+def test_every_syllable_has_plain_spellings_that_read_back_as_korean() -> None:
+    """All 11,172 syllables, not a sample: a sample missed `쮕` (`tchweng`, seven
+    letters, longer than the segmenter then tried)."""
+    for hangul in map(chr, range(0xAC00, 0xD7A4)):
+        forms = spellings(hangul)
+        assert forms, hangul
+        assert all(f.isascii() and f.isalpha() and f.islower() for f in forms), hangul
+        assert all(split_syllables(f) for f in forms), (hangul, forms)
+        assert mr_name("조" + hangul).startswith("Cho "), hangul
 
 
 def test_romanised_names_are_read_in_both_orders() -> None:
