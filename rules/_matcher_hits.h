@@ -47,58 +47,60 @@ static int compare_spans(const void *a, const void *b) {
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
-PyDoc_STRVAR(hits_doc,
-             "hits(hit_type, term, field, original, occurrences, stages) -> tuple\n\n"
-             "`rules.matcher._Scan._hits_of` once the occurrences are found: each\n"
-             "occurrence's `(start, end)` in the normalised text mapped back through the\n"
-             "stages' edit columns (outermost first) to the original text, duplicates\n"
-             "dropped, in order, as `hit_type(term, field, start, end, text)`.");
-
-static PyObject *hits(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 6 || !PyType_Check(args[0]) ||
-        !PyType_IsSubtype((PyTypeObject *)args[0], &PyTuple_Type) || !PyUnicode_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "hits(hit_type, term, field, original, occurrences, stages)");
+/* The stages' edit columns (`[(outs, ins, ine, sizes), …]`, outermost first) read as
+ * sequences; -1 on error. `columns_free` releases them. */
+static Columns *columns_read(PyObject *stages, Py_ssize_t *nstages) {
+    PyObject *fast = PySequence_Fast(stages, "stages must be a sequence");
+    if (fast == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    Columns *columns = PyMem_Calloc(n + 1, sizeof(Columns));
+    if (columns == NULL) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
         return NULL;
     }
-    PyTypeObject *hit_type = (PyTypeObject *)args[0];
-    PyObject *term = args[1], *field = args[2], *original = args[3];
-    PyObject *found = PySequence_Fast(args[4], "occurrences must be a sequence");
-    PyObject *stages = found ? PySequence_Fast(args[5], "stages must be a sequence") : NULL;
-    Py_ssize_t count = found ? PySequence_Fast_GET_SIZE(found) : 0, nstages = 0;
-    Span *spans = PyMem_Malloc((count + 1) * sizeof(Span));
-    Columns *columns = NULL;
-    PyObject *result = NULL;
-    if (stages == NULL || spans == NULL) goto done;
-    nstages = PySequence_Fast_GET_SIZE(stages);
-    columns = PyMem_Calloc(nstages + 1, sizeof(Columns));
-    if (columns == NULL) goto done;
-    for (Py_ssize_t k = 0; k < nstages; k++) {
-        PyObject *stage = PySequence_Fast_GET_ITEM(stages, k);
+    *nstages = n;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *stage = PySequence_Fast_GET_ITEM(fast, k);
         if (!PyTuple_Check(stage) || PyTuple_GET_SIZE(stage) != 4) {
             PyErr_SetString(PyExc_TypeError, "a stage is (outs, ins, ine, sizes)");
-            goto done;
+            break;
         }
         PyObject **slots[4] = {&columns[k].outs, &columns[k].ins, &columns[k].ine, &columns[k].sizes};
-        for (int c = 0; c < 4; c++) {
+        for (int c = 0; c < 4 && !PyErr_Occurred(); c++) {
             *slots[c] = PySequence_Fast(PyTuple_GET_ITEM(stage, c), "a column must be a sequence");
-            if (*slots[c] == NULL) goto done;
         }
+        if (PyErr_Occurred()) break;
     }
+    Py_DECREF(fast);
+    return columns;
+}
+
+static void columns_free(Columns *columns, Py_ssize_t nstages) {
+    for (Py_ssize_t k = 0; columns != NULL && k < nstages; k++) {
+        Py_XDECREF(columns[k].outs);
+        Py_XDECREF(columns[k].ins);
+        Py_XDECREF(columns[k].ine);
+        Py_XDECREF(columns[k].sizes);
+    }
+    PyMem_Free(columns);
+}
+
+/* Hits for the normalised spans `spans[:count]` (reordered in place): each mapped back
+ * through the stages to the original text, duplicates dropped, in order, as
+ * `hit_type(term, field, start, end, text)`. */
+static PyObject *place_hits(PyTypeObject *hit_type, PyObject *term, PyObject *field,
+                            PyObject *original, Span *spans, Py_ssize_t count,
+                            const Columns *columns, Py_ssize_t nstages) {
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *occurrence = PySequence_Fast_GET_ITEM(found, i);
-        if (!PyTuple_Check(occurrence) || PyTuple_GET_SIZE(occurrence) < 2) {
-            PyErr_SetString(PyExc_TypeError, "an occurrence is (start, end, …)");
-            goto done;
-        }
-        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(occurrence, 0));
-        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(occurrence, 1));
+        Py_ssize_t start = spans[i].start, end = spans[i].end;
         for (Py_ssize_t k = nstages - 1; k >= 0; k--) { /* innermost first */
             start = stage_start(&columns[k], start);
             end = stage_end(&columns[k], end - 1);
         }
-        if (PyErr_Occurred()) goto done;
         spans[i] = (Span){start, end};
     }
+    if (PyErr_Occurred()) return NULL;
     Py_ssize_t kept = count;
     if (count > 1) { /* as sorted(set(spans)) */
         qsort(spans, count, sizeof(Span), compare_spans);
@@ -109,7 +111,7 @@ static PyObject *hits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
         }
     }
-    result = PyTuple_New(kept);
+    PyObject *result = PyTuple_New(kept);
     for (Py_ssize_t i = 0; result != NULL && i < kept; i++) {
         PyObject *hit = hit_type->tp_alloc(hit_type, 5);
         PyObject *a = PyLong_FromSsize_t(spans[i].start), *b = PyLong_FromSsize_t(spans[i].end);
@@ -129,42 +131,87 @@ static PyObject *hits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyTuple_SET_ITEM(hit, 4, text);
         PyTuple_SET_ITEM(result, i, hit);
     }
-done:
-    for (Py_ssize_t k = 0; columns != NULL && k < nstages; k++) {
-        Py_XDECREF(columns[k].outs);
-        Py_XDECREF(columns[k].ins);
-        Py_XDECREF(columns[k].ine);
-        Py_XDECREF(columns[k].sizes);
-    }
-    PyMem_Free(columns);
-    PyMem_Free(spans);
-    Py_XDECREF(found);
-    Py_XDECREF(stages);
     return result;
 }
 
-PyDoc_STRVAR(word_occurrences_doc,
-             "word_occurrences(spaced, key, size, mode, inserted) -> list\n\n"
-             "`rules.automaton.PatternTable.place(pid, field, ends(pid, field))`: every\n"
-             "occurrence `(start, end, at)` of a word key in `spaced`, overlaps included.\n"
-             "`mode` 0: a whole word (key ` tok `), 1: a prefix (` tok`), 2: a\n"
-             "Hangul/kana/Han term (itself); `size` is the token's or term's length.");
+PyDoc_STRVAR(hits_doc,
+             "hits(hit_type, term, field, original, occurrences, stages) -> tuple\n\n"
+             "`rules.matcher._Scan.hits_of` once the occurrences are found: each\n"
+             "occurrence's `(start, end)` in the normalised text mapped back through the\n"
+             "stages' edit columns (outermost first) to the original text, duplicates\n"
+             "dropped, in order, as `hit_type(term, field, start, end, text)`.");
 
-static PyObject *word_occurrences(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    Py_ssize_t size, mode;
-    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        !PyList_Check(args[4]) || (size = PyLong_AsSsize_t(args[2])) < 0 ||
-        (mode = PyLong_AsSsize_t(args[3])) < 0 || mode > 2) {
-        if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_TypeError, "word_occurrences(spaced, key, size, mode, inserted)");
-        }
+static PyObject *hits(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 6 || !PyType_Check(args[0]) ||
+        !PyType_IsSubtype((PyTypeObject *)args[0], &PyTuple_Type) || !PyUnicode_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "hits(hit_type, term, field, original, occurrences, stages)");
         return NULL;
     }
-    PyObject *spaced = args[0], *key = args[1], *inserted = args[4];
+    PyObject *found = PySequence_Fast(args[4], "occurrences must be a sequence");
+    if (found == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(found), nstages = 0;
+    Span *spans = PyMem_Malloc((count + 1) * sizeof(Span));
+    Columns *columns = spans == NULL ? NULL : columns_read(args[5], &nstages);
+    PyObject *result = NULL;
+    if (spans == NULL) PyErr_NoMemory();
+    if (columns == NULL || PyErr_Occurred()) goto done;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *occurrence = PySequence_Fast_GET_ITEM(found, i);
+        if (!PyTuple_Check(occurrence) || PyTuple_GET_SIZE(occurrence) < 2) {
+            PyErr_SetString(PyExc_TypeError, "an occurrence is (start, end, …)");
+            goto done;
+        }
+        spans[i] = (Span){PyLong_AsSsize_t(PyTuple_GET_ITEM(occurrence, 0)),
+                          PyLong_AsSsize_t(PyTuple_GET_ITEM(occurrence, 1))};
+    }
+    if (PyErr_Occurred()) goto done;
+    result = place_hits((PyTypeObject *)args[0], args[1], args[2], args[3], spans, count, columns,
+                        nstages);
+done:
+    columns_free(columns, nstages);
+    PyMem_Free(spans);
+    Py_DECREF(found);
+    return result;
+}
+
+/* Where a word key's occurrences are: `rules.automaton.PatternTable.place` over `ends`.
+ * Appends `(start, end, at)` (in the normalised text; `at` in `spaced`) for each
+ * occurrence to `spans`/`ats` (either may be NULL), growing them; the count, or -1. */
+typedef struct {
+    Span *spans;
+    Py_ssize_t *ats, count, capacity;
+} Occurrences;
+
+static int occurrences_add(Occurrences *found, Py_ssize_t start, Py_ssize_t end, Py_ssize_t at) {
+    if (found->count == found->capacity) {
+        Py_ssize_t capacity = found->capacity ? found->capacity * 2 : 8;
+        Span *spans = PyMem_Realloc(found->spans, capacity * sizeof(Span));
+        if (spans != NULL) found->spans = spans;
+        Py_ssize_t *ats = spans ? PyMem_Realloc(found->ats, capacity * sizeof(Py_ssize_t)) : NULL;
+        if (ats == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        found->ats = ats;
+        found->capacity = capacity;
+    }
+    found->spans[found->count] = (Span){start, end};
+    found->ats[found->count++] = at;
+    return 0;
+}
+
+static void occurrences_free(Occurrences *found) {
+    PyMem_Free(found->spans);
+    PyMem_Free(found->ats);
+}
+
+/* Every occurrence of a word key in `spaced` (`mode` 0: a word ` tok `, 1: a prefix
+ * ` tok`, 2: a Hangul/kana/Han term, itself; `size`: the token's or term's length). */
+static int find_word(PyObject *spaced, PyObject *key, Py_ssize_t size, Py_ssize_t mode,
+                     PyObject *inserted, Occurrences *found) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(spaced), back = PyUnicode_GET_LENGTH(key) - 1;
     Py_ssize_t ninserted = PyList_GET_SIZE(inserted);
-    PyObject *found = PyList_New(0);
-    if (found == NULL || back < 0) return found;
+    if (back < 0) return 0;
     for (Py_ssize_t at = PyUnicode_Find(spaced, key, 0, n, 1); at >= 0;
          at = PyUnicode_Find(spaced, key, at + 1, n, 1)) {
         Py_ssize_t end = at + back, start, stop; /* the key's last character; the token */
@@ -186,16 +233,41 @@ static PyObject *word_occurrences(PyObject *module, PyObject *const *args, Py_ss
             }
             text -= low;
         }
-        PyObject *occurrence = Py_BuildValue("(nnn)", text, text + stop - start, start);
-        if (occurrence == NULL || PyList_Append(found, occurrence) < 0) {
-            Py_XDECREF(occurrence);
-            Py_DECREF(found);
-            return NULL;
-        }
-        Py_DECREF(occurrence);
+        if (occurrences_add(found, text, text + stop - start, start) < 0) return -1;
     }
-    if (PyErr_Occurred()) Py_CLEAR(found); /* PyUnicode_Find gives -2 on an error */
-    return found;
+    return PyErr_Occurred() ? -1 : 0; /* PyUnicode_Find gives -2 on an error */
+}
+
+PyDoc_STRVAR(word_occurrences_doc,
+             "word_occurrences(spaced, key, size, mode, inserted) -> list\n\n"
+             "`rules.automaton.PatternTable.place(pid, field, ends(pid, field))`: every\n"
+             "occurrence `(start, end, at)` of a word key in `spaced`, overlaps included.\n"
+             "`mode` 0: a whole word (key ` tok `), 1: a prefix (` tok`), 2: a\n"
+             "Hangul/kana/Han term (itself); `size` is the token's or term's length.");
+
+static PyObject *word_occurrences(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    Py_ssize_t size, mode;
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        !PyList_Check(args[4]) || (size = PyLong_AsSsize_t(args[2])) < 0 ||
+        (mode = PyLong_AsSsize_t(args[3])) < 0 || mode > 2) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "word_occurrences(spaced, key, size, mode, inserted)");
+        }
+        return NULL;
+    }
+    Occurrences found = {NULL, NULL, 0, 0};
+    PyObject *result = NULL;
+    if (find_word(args[0], args[1], size, mode, args[4], &found) == 0) {
+        result = PyList_New(found.count);
+        for (Py_ssize_t i = 0; result != NULL && i < found.count; i++) {
+            PyObject *occurrence = Py_BuildValue("(nnn)", found.spans[i].start, found.spans[i].end,
+                                                 found.ats[i]);
+            if (occurrence == NULL) Py_CLEAR(result);
+            else PyList_SET_ITEM(result, i, occurrence);
+        }
+    }
+    occurrences_free(&found);
+    return result;
 }
 
 #endif

@@ -6,9 +6,7 @@ folds (case, diacritics, hyphens, entities, tags, NBSP, soft hyphens, Hangul par
 
 from __future__ import annotations
 
-import gc
 import random
-import tracemalloc
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 
@@ -20,6 +18,7 @@ from bench.news import make_world, news_items
 from bench.rulesets import rule_set
 from rules import Document, compile_rules, fastnorm
 from rules.engine import compile_reference_rules
+from tests.memory import assert_keeps_no_memory
 from tests.rules.generate import documents, queries, random_document, random_query
 from tests.rules.test_matching import JO_VARIANTS
 
@@ -161,17 +160,5 @@ def test_the_c_matcher_keeps_no_memory_between_documents() -> None:
     def match_all() -> int:
         return sum(len(matcher.match(doc)) + len(matcher.match(doc, {"q1", "q2"})) for doc in docs)
 
-    tracemalloc.start()
-    try:
-        assert match_all() > 40
-        for _ in range(6):  # caches (the matcher's, Python's own) settle in a few rounds
-            match_all()
-        gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(5):
-            match_all()
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-    assert grown < 4096, f"{grown} bytes kept after matching {10 * len(docs)} documents"
+    assert match_all() > 40
+    assert_keeps_no_memory(match_all, f"matching {len(docs)} documents twice")

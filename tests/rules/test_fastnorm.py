@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import tracemalloc
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +13,7 @@ from rules.markup import has_markup, strip_markup
 from rules.model import Hit
 from rules.normalize import Normalized, normalize
 from tests.linear import assert_linear_time
+from tests.memory import assert_keeps_no_memory
 
 MARKUP = [
     "<b>",
@@ -205,18 +203,7 @@ def test_the_c_extension_keeps_no_memory_between_calls() -> None:
             native.hits(Hit, "term", "title", text, found, [([0], [0], [1], [2])])
             native.word_occurrences(f" {text} ", " x", 1, 1, [3])
 
-    call_all()
-    tracemalloc.start()
-    try:
-        gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(3):
-            call_all()
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-    assert grown < 4096, f"{grown} bytes kept after {3 * len(texts)} calls"
+    assert_keeps_no_memory(call_all, f"{len(texts)} calls of each function")
 
 
 def test_hits_are_placed_in_the_original_text_by_the_c_extension() -> None:
