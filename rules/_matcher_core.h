@@ -4,6 +4,7 @@
  *
  * - `absorb`: the pids of a field's word keys → the document's pids and facts
  *   (`pid * nfields + field`) (`rules.matcher._Scan.__init__`).
+ * - `unsqueeze`: where a phrase key found in `squeezed` starts in `spaced`.
  * - `candidates`: `rules.index.Presearcher.candidates`.
  * - `match_rules`: the loop of `rules.matcher.Matcher.match`: each candidate's program
  *   (`_Scan.holds`), its hits merged in the reference's order (`_Scan.hits`), its score
@@ -57,6 +58,38 @@ static PyObject *absorb(PyObject *module, PyObject *const *args, Py_ssize_t narg
     Py_DECREF(iterator);
     if (PyErr_Occurred()) return NULL;
     Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(unsqueeze_doc,
+             "unsqueeze(spaced, offsets) -> list\n\n"
+             "`rules.fieldtext.FieldText.unsqueeze` of each offset: where the character at\n"
+             "that offset of `squeezed` (`spaced` without its spaces) is in `spaced`.");
+
+static PyObject *unsqueeze(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "unsqueeze(spaced, offsets)");
+        return NULL;
+    }
+    PyObject *spaced = args[0], *offsets = args[1];
+    Py_ssize_t n = PyUnicode_GET_LENGTH(spaced), letters = 0;
+    int kind = PyUnicode_KIND(spaced);
+    const void *data = PyUnicode_DATA(spaced);
+    Py_ssize_t *where = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    if (where == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (PyUnicode_READ(kind, data, i) != ' ') where[letters++] = i;
+    }
+    PyObject *result = PyList_New(PyList_GET_SIZE(offsets));
+    for (Py_ssize_t i = 0; result != NULL && i < PyList_GET_SIZE(offsets); i++) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(offsets, i));
+        PyObject *found = NULL;
+        if (at >= 0 && at < letters) found = PyLong_FromSsize_t(where[at]);
+        else if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "offset out of range");
+        if (found == NULL) Py_CLEAR(result);
+        else PyList_SET_ITEM(result, i, found);
+    }
+    PyMem_Free(where);
+    return result;
 }
 
 /* Add each rule `(number, rest)` of tuple `filed` whose `rest` groups all meet `pids`. */
@@ -273,13 +306,125 @@ done:
     return result;
 }
 
-/* `_Scan.hits(places)`: `(hits, best)`, each hit list asked of `hits_of(label, pid,
- * field)` once per document (`cache`, by hit-list number). */
-static PyObject *rule_hits(PyObject *places, PyObject *facts, PyObject *cache, PyObject *hits_of,
-                           const double *weights, Py_ssize_t nweights) {
+/* A field's texts, read from its `rules.fieldtext.FieldText` on first use. */
+typedef struct {
+    int state; /* 0: not read yet, 1: read, -1: the document has no such field */
+    PyObject *spaced, *inserted, *original;
+    Columns *columns;
+    Py_ssize_t nstages;
+} FieldData;
+
+#define MAX_FIELDS 16
+
+/* One `match_rules` call: the rule set's tables and the document's scan. */
+typedef struct {
+    PyObject *facts, *fields, *hit_lists, *hits_of, *proximity, *rule_ids;
+    PyObject *word_keys, *field_names;
+    PyTypeObject *match_type, *hit_type;
+    double weights[MAX_FIELDS];
+    Py_ssize_t nfields;
+    FieldData data[MAX_FIELDS];
+} Context;
+
+static PyObject *str_spaced, *str_inserted, *str_original, *str_norm, *str_columns;
+
+static FieldData *field_data(Context *c, PyObject *field_index, Py_ssize_t field) {
+    FieldData *d = &c->data[field];
+    if (d->state != 0) return d;
+    PyObject *text = PyDict_GetItemWithError(c->fields, field_index); /* a FieldText */
+    if (text == NULL) {
+        if (PyErr_Occurred()) return NULL;
+        d->state = -1;
+        return d;
+    }
+    d->spaced = PyObject_GetAttr(text, str_spaced);
+    d->inserted = d->spaced ? PyObject_GetAttr(text, str_inserted) : NULL;
+    d->original = d->inserted ? PyObject_GetAttr(text, str_original) : NULL;
+    PyObject *norm = d->original ? PyObject_GetAttr(text, str_norm) : NULL;
+    PyObject *stages = norm ? PyObject_CallMethodNoArgs(norm, str_columns) : NULL;
+    Py_XDECREF(norm);
+    if (stages != NULL) {
+        d->columns = columns_read(stages, &d->nstages);
+        Py_DECREF(stages);
+    }
+    d->state = 1; /* from here on, `context_free` releases what was read */
+    if (PyErr_Occurred()) return NULL;
+    if (!PyUnicode_Check(d->spaced) || !PyList_Check(d->inserted) || !PyUnicode_Check(d->original)) {
+        PyErr_SetString(PyExc_TypeError, "a field text has str spaced and original, list inserted");
+        return NULL;
+    }
+    return d;
+}
+
+static void context_free(Context *c) {
+    for (Py_ssize_t i = 0; i < c->nfields; i++) {
+        FieldData *d = &c->data[i];
+        if (d->state != 1) continue;
+        Py_XDECREF(d->spaced);
+        Py_XDECREF(d->inserted);
+        Py_XDECREF(d->original);
+        columns_free(d->columns, d->nstages);
+    }
+}
+
+/* The hits of a word or Hangul/kana/Han term `(key, size, mode)` in one field, placed in
+ * the original text: `_Scan.hits_of` for a scanned word pattern. */
+static PyObject *word_hits(Context *c, PyObject *word, PyObject *label, PyObject *field_index,
+                           Py_ssize_t field) {
+    if (!PyTuple_Check(word) || PyTuple_GET_SIZE(word) != 3) {
+        PyErr_SetString(PyExc_TypeError, "a word key is (key, size, mode)");
+        return NULL;
+    }
+    FieldData *d = field_data(c, field_index, field);
+    if (d == NULL) return NULL;
+    if (d->state < 0) return PyTuple_New(0);
+    Py_ssize_t size = PyLong_AsSsize_t(PyTuple_GET_ITEM(word, 1));
+    Py_ssize_t mode = PyLong_AsSsize_t(PyTuple_GET_ITEM(word, 2));
+    if (PyErr_Occurred()) return NULL;
+    Occurrences found = {NULL, NULL, 0, 0};
+    PyObject *result = NULL;
+    if (find_word(d->spaced, PyTuple_GET_ITEM(word, 0), size, mode, d->inserted, &found) == 0) {
+        result = place_hits(c->hit_type, label, PyTuple_GET_ITEM(c->field_names, field), d->original,
+                            found.spans, found.count, d->columns, d->nstages);
+    }
+    occurrences_free(&found);
+    return result;
+}
+
+/* The hit list of one place, made once per document (`hit_lists`, by number): a word's
+ * here, any other term's by `hits_of(label, pid, field)`. Borrowed from the cache. */
+static PyObject *place_hit_list(Context *c, PyObject *place, Py_ssize_t field) {
+    PyObject *number = PyTuple_GET_ITEM(place, 2), *label = PyTuple_GET_ITEM(place, 3);
+    PyObject *hits = PyDict_GetItemWithError(c->hit_lists, number);
+    if (hits != NULL || PyErr_Occurred()) return hits;
+    PyObject *pid = PyTuple_GET_ITEM(place, 4);
+    Py_ssize_t index = PyLong_AsSsize_t(pid);
+    if (index < 0 || index >= PyTuple_GET_SIZE(c->word_keys)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "pid out of range");
+        return NULL;
+    }
+    PyObject *word = PyTuple_GET_ITEM(c->word_keys, index), *field_index = PyTuple_GET_ITEM(place, 0);
+    if (word != Py_None && PyTuple_GET_ITEM(place, 5) == Py_True) { /* found by the scan */
+        hits = word_hits(c, word, label, field_index, field);
+    } else {
+        hits = PyObject_CallFunctionObjArgs(c->hits_of, label, pid, field_index, NULL);
+    }
+    if (hits == NULL) return NULL;
+    int stored = PyTuple_Check(hits) ? PyDict_SetItem(c->hit_lists, number, hits) : -1;
+    Py_DECREF(hits); /* the cache holds it */
+    if (stored < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "hits_of gives a tuple");
+        return NULL;
+    }
+    return hits;
+}
+
+/* `_Scan.hits(places)`: `(hits, best)`, each label's best field weight in order. */
+static PyObject *rule_hits(Context *c, PyObject *places) {
     Py_ssize_t n = PyTuple_GET_SIZE(places), count = 0;
     FoundHits *found = PyMem_Malloc((n + 1) * sizeof(FoundHits));
     if (found == NULL) return PyErr_NoMemory();
+    const double *weights = c->weights;
     PyObject *result = NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *place = PyTuple_GET_ITEM(places, i);
@@ -287,31 +432,21 @@ static PyObject *rule_hits(PyObject *places, PyObject *facts, PyObject *cache, P
             PyErr_SetString(PyExc_TypeError, "a hit place is (field, key, number, label, pid, scanned)");
             goto done;
         }
-        PyObject *number = PyTuple_GET_ITEM(place, 2), *label = PyTuple_GET_ITEM(place, 3);
         Py_ssize_t field = PyLong_AsSsize_t(PyTuple_GET_ITEM(place, 0));
-        if (field < 0 || field >= nweights) {
+        if (field < 0 || field >= c->nfields) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "field out of range");
             goto done;
         }
         if (PyTuple_GET_ITEM(place, 5) == Py_True) {
-            int present = PySet_Contains(facts, PyTuple_GET_ITEM(place, 1));
+            int present = PySet_Contains(c->facts, PyTuple_GET_ITEM(place, 1));
             if (present < 0) goto done;
             if (!present) continue; /* not found there: no hits */
         }
-        PyObject *hits = PyDict_GetItemWithError(cache, number);
-        if (hits == NULL) {
-            if (PyErr_Occurred()) goto done;
-            hits = PyObject_CallFunctionObjArgs(hits_of, label, PyTuple_GET_ITEM(place, 4),
-                                                PyTuple_GET_ITEM(place, 0), NULL);
-            if (hits == NULL) goto done;
-            int stored = PyTuple_Check(hits) ? PyDict_SetItem(cache, number, hits) : -1;
-            Py_DECREF(hits); /* the cache holds it */
-            if (stored < 0) {
-                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "hits_of gives a tuple");
-                goto done;
-            }
+        PyObject *hits = place_hit_list(c, place, field);
+        if (hits == NULL) goto done;
+        if (PyTuple_GET_SIZE(hits)) {
+            found[count++] = (FoundHits){field, PyTuple_GET_ITEM(place, 3), hits};
         }
-        if (PyTuple_GET_SIZE(hits)) found[count++] = (FoundHits){field, label, hits};
     }
     if (count == 1) {
         double weight = weights[found[0].field];
@@ -406,25 +541,24 @@ static int compare_scored(const void *a, const void *b) { /* best score first, t
 }
 
 /* One candidate: its Match appended to `out` when it matches; 0, or -1 on error. */
-static int match_one(PyObject *rule, PyObject *const *args, PyObject *explained, Scored *out,
-                     Py_ssize_t *count, const double *weights, Py_ssize_t nweights) {
+static int match_one(Context *c, PyObject *rule, PyObject *explained, Scored *out,
+                     Py_ssize_t *count) {
     if (!PyTuple_Check(rule) || PyTuple_GET_SIZE(rule) != 6) {
         PyErr_SetString(PyExc_TypeError, "a rule is (id, program, places, boosts, leafset, priority)");
         return -1;
     }
-    PyObject *rule_id = PyTuple_GET_ITEM(rule, 0), *rule_ids = args[7];
-    if (rule_ids != Py_None) {
-        int wanted = PySequence_Contains(rule_ids, rule_id);
+    PyObject *rule_id = PyTuple_GET_ITEM(rule, 0);
+    if (c->rule_ids != Py_None) {
+        int wanted = PySequence_Contains(c->rule_ids, rule_id);
         if (wanted <= 0) return wanted;
     }
-    int matched = holds(PyTuple_GET_ITEM(rule, 1), args[2], args[5]);
+    int matched = holds(PyTuple_GET_ITEM(rule, 1), c->facts, c->proximity);
     if (matched <= 0) return matched;
     PyObject *leafset = PyTuple_GET_ITEM(rule, 4);
     PyObject *known = PyDict_GetItemWithError(explained, leafset); /* equal leaves: equal hits */
     if (known == NULL) {
         if (PyErr_Occurred()) return -1;
-        PyObject *made = rule_hits(PyTuple_GET_ITEM(rule, 2), args[2], args[3], args[4], weights,
-                                   nweights);
+        PyObject *made = rule_hits(c, PyTuple_GET_ITEM(rule, 2));
         if (made == NULL) return -1;
         int stored = PyDict_SetItem(explained, leafset, made);
         Py_DECREF(made);
@@ -438,8 +572,7 @@ static int match_one(PyObject *rule, PyObject *const *args, PyObject *explained,
         return -1;
     }
     if (rule_score(PyTuple_GET_ITEM(known, 1), boosts, priority, &score) < 0) return -1;
-    PyTypeObject *match_type = (PyTypeObject *)args[8];
-    PyObject *match = match_type->tp_alloc(match_type, 3), *value = PyFloat_FromDouble(score);
+    PyObject *match = c->match_type->tp_alloc(c->match_type, 3), *value = PyFloat_FromDouble(score);
     if (match == NULL || value == NULL) {
         Py_XDECREF(match);
         Py_XDECREF(value);
@@ -452,49 +585,76 @@ static int match_one(PyObject *rule, PyObject *const *args, PyObject *explained,
     return 0;
 }
 
+static int is_tuple_type(PyObject *type) {
+    return PyType_Check(type) && PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type);
+}
+
+/* The rule set's tables, `(rules, word_keys, weights, field_names, match_type,
+ * hit_type)`, into `c`; 0, or -1 with a TypeError. */
+static int read_tables(Context *c, PyObject *tables) {
+    if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != 6 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(tables, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(tables, 1)) ||
+        !PyTuple_Check(PyTuple_GET_ITEM(tables, 2)) || !PyTuple_Check(PyTuple_GET_ITEM(tables, 3)) ||
+        !is_tuple_type(PyTuple_GET_ITEM(tables, 4)) || !is_tuple_type(PyTuple_GET_ITEM(tables, 5)) ||
+        PyTuple_GET_SIZE(PyTuple_GET_ITEM(tables, 2)) > MAX_FIELDS ||
+        PyTuple_GET_SIZE(PyTuple_GET_ITEM(tables, 2)) != PyTuple_GET_SIZE(PyTuple_GET_ITEM(tables, 3))) {
+        PyErr_SetString(PyExc_TypeError, "tables are (rules, word_keys, weights, field_names, "
+                                         "match_type, hit_type)");
+        return -1;
+    }
+    PyObject *weights = PyTuple_GET_ITEM(tables, 2);
+    c->word_keys = PyTuple_GET_ITEM(tables, 1);
+    c->field_names = PyTuple_GET_ITEM(tables, 3);
+    c->match_type = (PyTypeObject *)PyTuple_GET_ITEM(tables, 4);
+    c->hit_type = (PyTypeObject *)PyTuple_GET_ITEM(tables, 5);
+    c->nfields = PyTuple_GET_SIZE(weights);
+    for (Py_ssize_t i = 0; i < c->nfields; i++) {
+        c->weights[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(weights, i));
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
 PyDoc_STRVAR(match_rules_doc,
-             "match_rules(numbers, rules, facts, hits_cache, hits_of, proximity, weights,\n"
-             "            rule_ids, match_type) -> list\n\n"
-             "The loop of `rules.matcher.Matcher.match` over the candidate rule numbers:\n"
-             "each rule `(id, program, places, boosts, leafset, priority weight)` whose\n"
-             "program holds of `facts` (`proximity(pid, fields)` for a proximity leaf) and\n"
-             "whose id is in `rule_ids` (unless None), as `match_type(id, score, hits)`,\n"
-             "best score first, then by id. Hit lists come from `hits_of(label, pid,\n"
-             "field)`, once each (`hits_cache`); `weights` is each field's weight.");
+             "match_rules(tables, numbers, facts, fields, hit_lists, hits_of, proximity,\n"
+             "            rule_ids) -> list\n\n"
+             "The loop of `rules.matcher.Matcher.match` over the candidate rule numbers.\n"
+             "`tables` are the rule set's: `rules` (by number: `(id, program, places,\n"
+             "boosts, leafset, priority weight)`), `word_keys` (by pid: a word pattern's\n"
+             "`(key, size, mode)` or None), each field's weight and name, the Match and\n"
+             "Hit types. Each rule whose program holds of `facts` (`proximity(pid,\n"
+             "fields)` for a proximity leaf) and whose id is in `rule_ids` (unless None)\n"
+             "gives `Match(id, score, hits)`, best score first, then by id. A word's hits\n"
+             "are placed here in `fields` (number → FieldText); any other term's come\n"
+             "from `hits_of(label, pid, field)`; each list once (`hit_lists`).");
 
 static PyObject *match_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 9 || !PyTuple_Check(args[1]) || !PyAnySet_Check(args[2]) ||
-        !PyDict_Check(args[3]) || !PyTuple_Check(args[6]) || !PyType_Check(args[8]) ||
-        !PyType_IsSubtype((PyTypeObject *)args[8], &PyTuple_Type)) {
-        PyErr_SetString(PyExc_TypeError, "match_rules(numbers, rules, facts, hits_cache, hits_of, "
-                                         "proximity, weights, rule_ids, match_type)");
+    if (nargs != 8 || !PyAnySet_Check(args[2]) || !PyDict_Check(args[3]) || !PyDict_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "match_rules(tables, numbers, facts, fields, hit_lists, "
+                                         "hits_of, proximity, rule_ids)");
         return NULL;
     }
-    PyObject *numbers = PySequence_Fast(args[0], "numbers must be iterable"), *rules = args[1];
+    Context c;
+    memset(&c, 0, sizeof c);
+    if (read_tables(&c, args[0]) < 0) return NULL;
+    c.facts = args[2], c.fields = args[3], c.hit_lists = args[4];
+    c.hits_of = args[5], c.proximity = args[6], c.rule_ids = args[7];
+    PyObject *rules = PyTuple_GET_ITEM(args[0], 0);
+    PyObject *numbers = PySequence_Fast(args[1], "numbers must be iterable");
     if (numbers == NULL) return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(numbers), nweights = PyTuple_GET_SIZE(args[6]);
-    Py_ssize_t count = 0;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(numbers), count = 0;
     Scored *scored = PyMem_Malloc((n + 1) * sizeof(Scored));
-    double *weights = PyMem_Malloc((nweights + 1) * sizeof(double));
     PyObject *explained = PyDict_New(), *result = NULL;
-    if (scored == NULL || weights == NULL || explained == NULL) {
+    if (scored == NULL || explained == NULL) {
         if (!PyErr_Occurred()) PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t i = 0; i < nweights; i++) {
-        weights[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(args[6], i));
-    }
-    if (PyErr_Occurred()) goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_ssize_t number = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(numbers, i));
         if (number < 0 || number >= PyTuple_GET_SIZE(rules)) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "rule number out of range");
             goto done;
         }
-        if (match_one(PyTuple_GET_ITEM(rules, number), args, explained, scored, &count, weights,
-                      nweights) < 0) {
-            goto done;
-        }
+        if (match_one(&c, PyTuple_GET_ITEM(rules, number), explained, scored, &count) < 0) goto done;
     }
     qsort(scored, count, sizeof(Scored), compare_scored);
     result = PyList_New(count);
@@ -505,9 +665,9 @@ static PyObject *match_rules(PyObject *module, PyObject *const *args, Py_ssize_t
 done:
     for (Py_ssize_t i = 0; scored != NULL && i < count; i++) Py_XDECREF(scored[i].match);
     PyMem_Free(scored);
-    PyMem_Free(weights);
     Py_XDECREF(explained);
     Py_DECREF(numbers);
+    context_free(&c);
     return result;
 }
 

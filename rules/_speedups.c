@@ -448,6 +448,7 @@ static PyMethodDef methods[] = {
     {"word_occurrences", (PyCFunction)(void (*)(void))word_occurrences, METH_FASTCALL,
      word_occurrences_doc},
     {"absorb", (PyCFunction)(void (*)(void))absorb, METH_FASTCALL, absorb_doc},
+    {"unsqueeze", (PyCFunction)(void (*)(void))unsqueeze, METH_FASTCALL, unsqueeze_doc},
     {"candidates", (PyCFunction)(void (*)(void))candidates, METH_FASTCALL, candidates_doc},
     {"match_rules", (PyCFunction)(void (*)(void))match_rules, METH_FASTCALL, match_rules_doc},
     {"configure", configure, METH_VARARGS, configure_doc},
@@ -459,10 +460,24 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__speedups(void) {
+    const char *names[] = {"spaced", "inserted", "original", "norm", "columns"};
+    PyObject **interned[] = {&str_spaced, &str_inserted, &str_original, &str_norm, &str_columns};
+    for (int i = 0; i < 5; i++) {
+        if (*interned[i] == NULL && (*interned[i] = PyUnicode_InternFromString(names[i])) == NULL) {
+            return NULL;
+        }
+    }
     if (builtin_sum == NULL) {
         PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
         builtin_sum = builtins == NULL ? NULL : PyDict_GetItemString(builtins, "sum");
-        if (builtin_sum == NULL) {
+        const char *names[] = {"spaced", "inserted", "original", "norm", "columns"};
+    PyObject **interned[] = {&str_spaced, &str_inserted, &str_original, &str_norm, &str_columns};
+    for (int i = 0; i < 5; i++) {
+        if (*interned[i] == NULL && (*interned[i] = PyUnicode_InternFromString(names[i])) == NULL) {
+            return NULL;
+        }
+    }
+    if (builtin_sum == NULL) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ImportError, "no builtin sum");
             return NULL;
         }

@@ -103,8 +103,8 @@ class PatternTable:
         phrases: dict[int, list[Occurrence]] = {}
         if self._phrases is not None:
             found = self._phrases.find_matches_as_indexes(field.squeezed, overlapping=True)
-            for key, start, _ in found:
-                first = field.unsqueeze(start)
+            firsts = field.unsqueeze_all([start for _, start, _ in found]) if found else []
+            for (key, _, _), first in zip(found, firsts, strict=True):
                 for pid in self._phrase_pids[key]:
                     occurrence = self._sequence_at(pid, field, first)
                     if occurrence is not None:
@@ -127,16 +127,23 @@ class PatternTable:
         """Every occurrence of the word key of `pid` in `field` (`place` at `ends`)."""
         if fastnorm.speedups is None:
             return self.place(pid, field, self.ends(pid, field))
-        pattern = self.patterns[pid]
-        if isinstance(pattern, WordPattern):
-            size, mode = len(pattern.token), 1 if pattern.prefix else 0
-        else:
-            assert isinstance(pattern, SubstringPattern)
-            size, mode = len(pattern.needle), 2
+        word = self.word_key(pid)
+        assert word is not None
         found: list[Occurrence] = fastnorm.speedups.word_occurrences(
-            field.spaced, self._keys[pid], size, mode, field.inserted
+            field.spaced, *word, field.inserted
         )
         return found
+
+    def word_key(self, pid: int) -> tuple[str, int, int] | None:
+        """How the C extension finds a word pattern: its key in `spaced`, the length of
+        its token (or term), and a mode (0: a word, 1: a prefix, 2: a Hangul/kana/Han
+        term); None for a phrase or proximity pattern."""
+        pattern = self.patterns[pid]
+        if isinstance(pattern, WordPattern):
+            return self._keys[pid], len(pattern.token), 1 if pattern.prefix else 0
+        if isinstance(pattern, SubstringPattern):
+            return self._keys[pid], len(pattern.needle), 2
+        return None
 
     def place(self, pid: int, field: FieldText, ends: list[int]) -> list[Occurrence]:
         """The occurrences of a word key of `pid` that ends at offsets `ends` of `spaced`:

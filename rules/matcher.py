@@ -46,7 +46,7 @@ class Matcher:
         self._table = index.table
         self._programs: tuple[RuleProgram, ...] = tuple(index.programs)
         self._presearcher = index.presearcher()
-        self._core_rules = tuple(
+        rules = tuple(
             (
                 p.config.id,
                 p.tree,
@@ -56,7 +56,10 @@ class Matcher:
                 PRIORITY_WEIGHTS[p.config.priority],
             )
             for p in self._programs
-        )  # what `rules._speedups.match_rules` reads of each rule
+        )
+        word_keys = tuple(map(self._table.word_key, range(len(self._table.patterns))))
+        self._tables = (rules, word_keys, FIELD_INDEX_WEIGHTS, FIELDS, Match, Hit)
+        """What `rules._speedups.match_rules` reads of the rule set."""
         self._fields = tuple(sorted(index.fields))
         self._texts = _texts_getter([FIELDS[fi] for fi in self._fields])
         self._short: _Short = {}  # short field texts (source, lang…) already scanned
@@ -79,15 +82,14 @@ class Matcher:
             search = self._presearcher
             numbers = core.candidates(scan.pids, search.always, search.direct, search.paired)
             return core.match_rules(
+                self._tables,
                 numbers,
-                self._core_rules,
                 scan.facts,
+                scan.fields,
                 scan.hit_lists,
                 scan.hits_of,
                 scan.proximity_holds,
-                FIELD_INDEX_WEIGHTS,
                 rule_ids,
-                Match,
             )
         facts, programs = scan.facts, self._programs
         explained: dict[int, tuple[tuple[Hit, ...], dict[str, float]]] = {}

@@ -12,11 +12,11 @@ T = TypeVar("T")
 def assert_linear_time(work: Callable[[T], object], small: T, large: T) -> None:
     """`work(large)`, on four times the input of `small`, must cost well under sixteen
     times the CPU time (what quadratic work would cost): a ratio of CPU times, each the
-    best of two runs, not a wall-clock limit, so other processes do not fail it."""
+    best of three runs, not a wall-clock limit, so other processes do not fail it."""
 
     def seconds(data: T) -> float:
         best = float("inf")
-        for _ in range(2):
+        for _ in range(3):
             started = time.process_time()
             work(data)
             best = min(best, time.process_time() - started)

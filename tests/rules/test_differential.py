@@ -7,8 +7,7 @@ folds (case, diacritics, hyphens, entities, tags, NBSP, soft hyphens, Hangul par
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,19 +19,10 @@ from rules import Document, compile_rules, fastnorm
 from rules.engine import compile_reference_rules
 from tests.memory import assert_keeps_no_memory
 from tests.rules.generate import documents, queries, random_document, random_query
+from tests.rules.speedups import pure_python
 from tests.rules.test_matching import JO_VARIANTS
 
 PRIORITIES = st.sampled_from(["low", "normal", "high"])
-
-
-@contextmanager
-def pure_python() -> Iterator[None]:
-    """Run without the C extension, as a machine without a compiler does."""
-    native, fastnorm.speedups = fastnorm.speedups, None
-    try:
-        yield
-    finally:
-        fastnorm.speedups = native
 
 
 def assert_agree(

@@ -14,6 +14,7 @@ from rules.model import Hit
 from rules.normalize import Normalized, normalize
 from tests.linear import assert_linear_time
 from tests.memory import assert_keeps_no_memory
+from tests.rules.speedups import pure_python
 
 MARKUP = [
     "<b>",
@@ -99,11 +100,8 @@ def assert_same_markup_pass(text: str) -> None:
 
 def python_only(text: str) -> FastNormalized:
     """`normalize_fast` without the C extension."""
-    native, fastnorm.speedups = fastnorm.speedups, None
-    try:
+    with pure_python():
         return normalize_fast(text)
-    finally:
-        fastnorm.speedups = native
 
 
 def assert_same_as(fast: FastNormalized, ref: Normalized) -> None:
