@@ -9,7 +9,9 @@ tests and benchmarks hold the two against each other. Both score with `rules.sco
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import gc
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +51,26 @@ def compile_rules(rules: Iterable[RuleInput]) -> Matcher:
     for other invalid fields, DuplicateRuleError when two rules share an id. Pure Python
     and self-contained: a caller may run it in a worker thread on config reload.
     """
-    index = RuleIndex()
-    for config, node in _validated(rules):
-        index.add(config, node)
-    return Matcher(index)
+    with _no_cyclic_gc():
+        index = RuleIndex()
+        for config, node in _validated(rules):
+            index.add(config, node)
+        return Matcher(index)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector: compiling builds hundreds of thousands of tuples and
+    dicts that all stay alive, and each collection it triggers walks every one of them
+    (a third of the compile time at 10,000 rules). Reference counting still frees what
+    dies; the collector resumes after, unless it was paused before."""
+    paused = not gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if not paused:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from pydantic import ValidationError
 
@@ -140,3 +142,19 @@ def test_html_fields_report_original_offsets() -> None:
         ("Jo Song Gil", "Jo&nbsp;Song&#8209;gil"),
         ("wife", "wife"),
     ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_compiling_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> None:
+    """Compiling pauses the collector; a service must not be left without it, even when
+    a rule fails to compile."""
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        compile_rules([{"id": "a", "query": "embassy"}])
+        assert gc.isenabled() is enabled
+        with pytest.raises(QuerySyntaxError):
+            compile_rules([{"id": "b", "query": "(embassy"}])
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
