@@ -5,6 +5,11 @@ For a document, every field some rule searches is normalised and spaced once
 patterns found pick the candidate rules from the anchor index (`rules.index`). Only the
 candidates are evaluated; only the matches have their hits placed in the original text
 and scored. The result is the reference evaluator's, rule for rule and hit for hit.
+
+With the C extension, everything after the scan (the candidates, the rule programs, a
+word's hits, the merge, the scores and the sort) runs in C over the same tables
+(`rules/_matcher_core.h`); phrase and proximity occurrences are still found here, on
+its request. Without it, `Matcher.match` does the same in Python.
 """
 
 from __future__ import annotations
