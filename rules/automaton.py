@@ -58,6 +58,10 @@ class PatternTable:
         self._word_pids: list[int] = []  # key index → pid
         self._phrases: AhoCorasick | None = None
         self._phrase_pids: list[tuple[int, ...]] = []  # key index → pids of that key
+        self.word_keys: tuple[tuple[str, int, int] | None, ...] = ()
+        """By pid, after `build`: how the C extension finds a word pattern (its key in
+        `spaced`, the length of its token or term, and a mode: 0 a word, 1 a prefix, 2 a
+        Hangul/kana/Han term); None for a phrase or proximity pattern."""
 
     def add(self, pattern: Pattern) -> int:
         """The pid of `pattern`, numbering it when it is new."""
@@ -92,6 +96,7 @@ class PatternTable:
         self._word_pids = list(words.values())
         self._phrases = _automaton(phrases)
         self._phrase_pids = [tuple(pids) for pids in phrases.values()]
+        self.word_keys = tuple(map(self._word_key, range(len(self.patterns))))
 
     def scan(self, field: FieldText) -> tuple[set[int], dict[int, list[Occurrence]]]:
         """The pids of the word keys found in `spaced` (where: `ends`), and the checked
@@ -127,17 +132,14 @@ class PatternTable:
         """Every occurrence of the word key of `pid` in `field` (`place` at `ends`)."""
         if fastnorm.speedups is None:
             return self.place(pid, field, self.ends(pid, field))
-        word = self.word_key(pid)
+        word = self.word_keys[pid]
         assert word is not None
         found: list[Occurrence] = fastnorm.speedups.word_occurrences(
             field.spaced, *word, field.inserted
         )
         return found
 
-    def word_key(self, pid: int) -> tuple[str, int, int] | None:
-        """How the C extension finds a word pattern: its key in `spaced`, the length of
-        its token (or term), and a mode (0: a word, 1: a prefix, 2: a Hangul/kana/Han
-        term); None for a phrase or proximity pattern."""
+    def _word_key(self, pid: int) -> tuple[str, int, int] | None:
         pattern = self.patterns[pid]
         if isinstance(pattern, WordPattern):
             return self._keys[pid], len(pattern.token), 1 if pattern.prefix else 0

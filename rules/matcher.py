@@ -62,7 +62,7 @@ class Matcher:
             )
             for p in self._programs
         )
-        word_keys = tuple(map(self._table.word_key, range(len(self._table.patterns))))
+        word_keys = self._table.word_keys
         self._tables = (rules, word_keys, FIELD_INDEX_WEIGHTS, FIELDS, Match, Hit)
         """What `rules._speedups.match_rules` reads of the rule set."""
         self._fields = tuple(sorted(index.fields))
