@@ -17,6 +17,7 @@ from bench.news import make_world, news_items
 from bench.rulesets import rule_set
 from rules import Document, compile_rules, fastnorm
 from rules.engine import compile_reference_rules
+from rules.matcher import _Scan
 from tests.memory import assert_keeps_no_memory
 from tests.rules.generate import documents, queries, random_document, random_query
 from tests.rules.speedups import pure_python
@@ -152,3 +153,27 @@ def test_the_c_matcher_keeps_no_memory_between_documents() -> None:
 
     assert match_all() > 40
     assert_keeps_no_memory(match_all, f"matching {len(docs)} documents twice")
+
+
+@pytest.mark.parametrize("callback", ["hits_of", "proximity_holds"])
+def test_an_error_inside_the_c_matcher_reaches_the_caller_and_leaves_it_working(
+    callback: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The C loop calls back into Python for phrase hits and proximity windows: an
+    exception there must come out of `match` as itself (not a crash, not a silent
+    non-match), and the matcher must go on working once the cause is gone."""
+    assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
+    rules = [{"id": "p", "query": '"jo song gil"'}, {"id": "x", "query": '"defected embassy"~3'}]
+    doc = Document(title="Jo Song-gil defected from the embassy")
+    matcher = compile_rules(rules)
+    expected = compile_reference_rules(rules).match(doc)
+    assert {m.rule_id for m in expected} == {"p", "x"}
+
+    def broken(*args: object) -> object:
+        raise LookupError("from the callback")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_Scan, callback, broken)
+        with pytest.raises(LookupError, match="from the callback"):
+            matcher.match(doc)
+    assert matcher.match(doc) == expected
