@@ -340,6 +340,15 @@ static int usable(PyObject *text, const char *function) {
     return 1;
 }
 
+/* One markup pass over `text` (with the fold when `fold`), its edits appended to
+ * `stages`: the new text, None when Python must decide, or NULL on error. */
+static PyObject *pass_once(PyObject *text, PyObject *stages, int fold) {
+    Pass pass = {{NULL, 0, 0, 0}, NULL, {NULL, NULL, NULL, NULL}};
+    PyObject *next = run_pass(text, &pass, stages, fold);
+    pass_free(&pass);
+    return next;
+}
+
 PyDoc_STRVAR(normalize_doc,
              "normalize(text) -> (text, stages, spaced, inserted, squeezed) or None\n\n"
              "The normalised text, each markup pass's edits by column (outermost first),\n"
@@ -357,10 +366,7 @@ static PyObject *normalize(PyObject *module, PyObject *text) {
             if (more < 0) Py_CLEAR(result);
             if (more <= 0) break;
         }
-        Pass pass = {{NULL, 0, 0, 0}, NULL, {NULL, NULL, NULL, NULL}};
-        PyObject *next = run_pass(result, &pass, stages, 1);
-        pass_free(&pass);
-        Py_SETREF(result, next);
+        Py_SETREF(result, pass_once(result, stages, 1));
     }
     PyObject *tuple = NULL;
     if (result != NULL && result != Py_None) {
@@ -388,9 +394,7 @@ static PyObject *strip_markup(PyObject *module, PyObject *text) {
     if (!usable(text, "strip_markup")) return NULL;
     PyObject *stages = PyList_New(0);
     if (stages == NULL) return NULL;
-    Pass pass = {{NULL, 0, 0, 0}, NULL, {NULL, NULL, NULL, NULL}};
-    PyObject *stripped = run_pass(text, &pass, stages, 0), *result = stripped;
-    pass_free(&pass);
+    PyObject *stripped = pass_once(text, stages, 0), *result = stripped;
     if (stripped != NULL && stripped != Py_None) {
         PyObject *columns = PyList_GET_SIZE(stages) ? PyList_GET_ITEM(stages, 0) : Py_None;
         result = PyTuple_Pack(2, stripped, columns);
