@@ -474,14 +474,7 @@ PyMODINIT_FUNC PyInit__speedups(void) {
     if (builtin_sum == NULL) {
         PyObject *builtins = PyEval_GetBuiltins(); /* borrowed */
         builtin_sum = builtins == NULL ? NULL : PyDict_GetItemString(builtins, "sum");
-        const char *names[] = {"spaced", "inserted", "original", "norm", "columns"};
-    PyObject **interned[] = {&str_spaced, &str_inserted, &str_original, &str_norm, &str_columns};
-    for (int i = 0; i < 5; i++) {
-        if (*interned[i] == NULL && (*interned[i] = PyUnicode_InternFromString(names[i])) == NULL) {
-            return NULL;
-        }
-    }
-    if (builtin_sum == NULL) {
+        if (builtin_sum == NULL) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ImportError, "no builtin sum");
             return NULL;
         }
