@@ -2,12 +2,14 @@
 
 Patterns come from `rules.terms.compile_leaf`, so a term means here what it means to the
 reference evaluator. Each distinct pattern gets a number (its `pid`). Two Aho-Corasick
-automata (ahocorasick_rs) hold the keys:
+automata (ahocorasick_rs) and a table of tokens hold the keys:
 
 - word keys, found in a field's `spaced` text (`rules.fieldtext`): a word `jo` as
   `" jo "`, a prefix `defect*` as `" defect"`, a Hangul/kana/Han term as itself. A key
   found is an occurrence; nothing to check. The scan gives only which keys occur; where
-  they end is looked up (`ends`) only for the hits of a rule that matched.
+  they end is looked up (`ends`) only for the hits of a rule that matched. Words and
+  prefixes are looked up token by token (`WordKeys`), not by an automaton: in `spaced`
+  a token is a run of non-spaces, so `" jo "` occurs where a token is `jo`.
 - phrase keys, found in `squeezed` (the text with the spaces taken out): a phrase (or a
   word such as `Song-gil`) by the letters of its first segment (`"josonggil"`, or
   `"north"` for `"north* korea"`). A key found is a candidate start, checked by `_walk`
@@ -54,8 +56,10 @@ class PatternTable:
         self.parts: dict[int, tuple[int, ...]] = {}  # proximity pid → part pids
         self._pids: dict[Pattern, int] = {}
         self._keys: dict[int, str] = {}  # pid → its key in the word automaton
-        self._words: AhoCorasick | None = None
-        self._word_pids: list[int] = []  # key index → pid
+        self._words = WordKeys({}, {})
+        self._substrings: AhoCorasick | None = None  # Hangul/kana/Han terms
+        self._substring_pids: list[int] = []  # key index → pid
+        self._ascii_substring = False  # whether an ASCII text can hold a substring key
         self._phrases: AhoCorasick | None = None
         self._phrase_pids: list[tuple[int, ...]] = []  # key index → pids of that key
         self.word_keys: tuple[tuple[str, int, int] | None, ...] = ()
@@ -80,20 +84,25 @@ class PatternTable:
     def build(self) -> None:
         """Build the automata; call once, after the last `add`."""
         words: dict[str, int] = {}
+        prefixes: dict[str, int] = {}
+        substrings: dict[str, int] = {}
         phrases: dict[str, list[int]] = {}
         for pid, pattern in enumerate(self.patterns):
             if isinstance(pattern, WordPattern):
+                (prefixes if pattern.prefix else words)[pattern.token] = pid
                 key = " " + pattern.token + ("" if pattern.prefix else " ")
             elif isinstance(pattern, SubstringPattern):
                 key = pattern.needle
+                substrings[key] = pid
             else:
                 if isinstance(pattern, SequencePattern):
                     phrases.setdefault(pattern.segments[0][0], []).append(pid)
                 continue
-            words[key] = pid
             self._keys[pid] = key
-        self._words = _automaton(words)
-        self._word_pids = list(words.values())
+        self._words = WordKeys(words, prefixes)
+        self._substrings = _automaton(substrings)
+        self._substring_pids = list(substrings.values())
+        self._ascii_substring = any(needle.isascii() for needle in substrings)
         self._phrases = _automaton(phrases)
         self._phrase_pids = [tuple(pids) for pids in phrases.values()]
         self.word_keys = tuple(map(self._word_key, range(len(self.patterns))))
@@ -101,10 +110,11 @@ class PatternTable:
     def scan(self, field: FieldText) -> tuple[set[int], dict[int, list[Occurrence]]]:
         """The pids of the word keys found in `spaced` (where: `ends`), and the checked
         phrase occurrences."""
-        words: set[int] = set()
-        if self._words is not None:  # no Python code runs per key found
-            found = self._words.find_matches_as_indexes(field.spaced, overlapping=True)
-            words.update(map(self._word_pids.__getitem__, map(_KEY, found)))
+        spaced = field.spaced
+        words = self._words.find(spaced)
+        if self._substrings is not None and (self._ascii_substring or not spaced.isascii()):
+            found = self._substrings.find_matches_as_indexes(spaced, overlapping=True)
+            words.update(map(self._substring_pids.__getitem__, map(_KEY, found)))
         phrases: dict[int, list[Occurrence]] = {}
         if self._phrases is not None:
             found = self._phrases.find_matches_as_indexes(field.squeezed, overlapping=True)
@@ -188,6 +198,37 @@ class PatternTable:
         pattern = self.patterns[pid]
         assert isinstance(pattern, ProximityPattern)
         return _windows(field, parts, pattern.slop)
+
+
+class WordKeys:
+    """Word keys (token → pid) and prefix keys (start of a token → pid), found token by
+    token; `rules._speedups.WordIndex` does the same search in C."""
+
+    def __init__(self, words: dict[str, int], prefixes: dict[str, int]) -> None:
+        self.words = dict(words)
+        self.prefixes = dict(prefixes)
+        self._lengths = sorted({len(token) for token in prefixes})
+        native = fastnorm.speedups
+        self._native = native.WordIndex(words, prefixes) if native is not None else None
+
+    def find(self, spaced: str) -> set[int]:
+        """The pids of the keys a token of `spaced` is (a word) or starts with (a prefix)."""
+        if self._native is not None and fastnorm.speedups is not None:
+            found: set[int] = self._native.find(spaced)
+            return found
+        found = set()
+        words, prefixes, lengths = self.words, self.prefixes, self._lengths
+        for token in set(spaced.split(" ")):
+            pid = words.get(token)
+            if pid is not None:
+                found.add(pid)
+            for length in lengths:
+                if length > len(token):
+                    break
+                pid = prefixes.get(token[:length])
+                if pid is not None:
+                    found.add(pid)
+        return found
 
 
 def _kind(pattern: Pattern) -> int:
