@@ -42,16 +42,17 @@ def both(keys: WordKeys, spaced: str) -> set[int]:
         (" " + "defect" * 1000 + " ", {10}),  # longer than any key
     ],
 )
-def test_a_key_is_found_where_a_token_is_it_or_starts_with_it(
-    spaced: str, found: set[int]
-) -> None:
+def test_a_key_is_found_where_a_token_is_it_or_starts_with_it(spaced: str, found: set[int]) -> None:
     assert both(WordKeys(WORDS, PREFIXES), spaced) == found
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.dictionaries(st.text("abé조 ", min_size=1, max_size=4).map(str.strip).filter(bool),
-                    st.integers(0, 50), max_size=12),
+    st.dictionaries(
+        st.text("abé조 ", min_size=1, max_size=4).map(str.strip).filter(bool),
+        st.integers(0, 50),
+        max_size=12,
+    ),
     st.dictionaries(st.text("abé조", min_size=1, max_size=3), st.integers(51, 99), max_size=8),
     st.text("abé조 ", max_size=40),
 )
