@@ -158,3 +158,16 @@ def test_compiling_leaves_the_cycle_collector_as_it_found_it(enabled: bool) -> N
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_a_compiled_rule_set_starts_in_the_old_generation() -> None:
+    """The rule set's many objects are moved out of the young generations once, while
+    compiling: otherwise the first collections after a reload, in the poll loop, walk
+    all of them."""
+    assert gc.isenabled()
+    rules = [{"id": f"r{i}", "query": f'"north korea" AND envoy{i}'} for i in range(300)]
+    matcher = compile_rules(rules)
+    young = {id(obj) for obj in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
+    tables = matcher._tables[0]  # the rule tuples the C matcher reads
+    assert id(tables) not in young
+    assert not young & {id(rule) for rule in tables}
