@@ -419,6 +419,7 @@ static PyObject *has_markup(PyObject *module, PyObject *text) {
 #include "_matcher_hits.h"
 #include "_matcher_core.h"
 #include "_word_index.h"
+#include "_phrase_index.h"
 
 PyDoc_STRVAR(configure_doc,
              "configure(replacements, learn, simple_char, char_kind)\n\n"
@@ -481,10 +482,11 @@ PyMODINIT_FUNC PyInit__speedups(void) {
         }
         Py_INCREF(builtin_sum);
     }
-    if (PyType_Ready(&WordIndexType) < 0) return NULL;
+    if (PyType_Ready(&WordIndexType) < 0 || PyType_Ready(&PhraseIndexType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && (PyModule_AddStringConstant(m, "SOURCE_HASH", SOURCE_HASH) < 0 ||
-                      PyModule_AddObjectRef(m, "WordIndex", (PyObject *)&WordIndexType) < 0)) {
+                      PyModule_AddObjectRef(m, "WordIndex", (PyObject *)&WordIndexType) < 0 ||
+                      PyModule_AddObjectRef(m, "PhraseIndex", (PyObject *)&PhraseIndexType) < 0)) {
         Py_CLEAR(m);
     }
     return m;

@@ -25,6 +25,8 @@ typedef struct {
     Py_UCS4 *letters;
     unsigned char *lengths; /* by length, up to `longest`: 1 where some key has it */
     Py_ssize_t longest;
+    uint64_t *starts;     /* optional: a bit filter of the keys' proper prefixes */
+    uint64_t starts_mask; /* its bit count - 1 */
 } KeyTable;
 
 typedef struct {
@@ -39,9 +41,25 @@ static inline uint64_t key_hash_step(uint64_t hash, Py_UCS4 c) {
 
 #define KEY_HASH_SEED 0xcbf29ce484222325ULL
 
+static inline int bit_test(const uint64_t *filter, uint64_t mask, uint64_t hash) {
+    uint64_t bit = (hash >> 40) & mask; /* FNV's top bits mix every letter */
+    return (filter[bit >> 6] >> (bit & 63)) & 1;
+}
+
+static inline void bit_set(uint64_t *filter, uint64_t mask, uint64_t hash) {
+    uint64_t bit = (hash >> 40) & mask;
+    filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+}
+
+/* A bit count for a filter of `count` entries: ~16 bits each, from 2^12 to 2^23. */
+static uint64_t filter_bits(Py_ssize_t count) {
+    uint64_t bits = 1 << 12;
+    while (bits < (uint64_t)count * 16 && bits < (1 << 23)) bits *= 2;
+    return bits;
+}
+
 static inline int key_maybe(const KeyTable *table, uint64_t hash) {
-    uint64_t bit = (hash >> 40) & table->filter_mask; /* FNV's top bits mix every letter */
-    return (table->filter[bit >> 6] >> (bit & 63)) & 1;
+    return bit_test(table->filter, table->filter_mask, hash);
 }
 
 /* The slot of the key spelled by `length` characters of `data` from `at`, or the empty
@@ -65,10 +83,12 @@ static void key_table_free(KeyTable *table) {
     PyMem_Free(table->filter);
     PyMem_Free(table->letters);
     PyMem_Free(table->lengths);
+    PyMem_Free(table->starts);
 }
 
-/* Fill `table` from `keys` (dict: str without spaces → pid); 0, or -1 with an error. */
-static int key_table_fill(KeyTable *table, PyObject *keys) {
+/* Fill `table` from `keys` (dict: str without spaces → pid, borrowed by the slots), and
+ * when `starts` is set, the filter of their proper prefixes; 0, or -1 with an error. */
+static int key_table_fill(KeyTable *table, PyObject *keys, int starts) {
     Py_ssize_t count = PyDict_GET_SIZE(keys), letters = 0, pos = 0;
     PyObject *key, *pid;
     while (PyDict_Next(keys, &pos, &key, &pid)) {
@@ -81,15 +101,17 @@ static int key_table_fill(KeyTable *table, PyObject *keys) {
     }
     int bits = 3;
     while (((Py_ssize_t)1 << bits) < count * 2) bits++; /* at most half full */
-    uint64_t filter_bits = 1 << 12;
-    while (filter_bits < (uint64_t)count * 16 && filter_bits < (1 << 20)) filter_bits *= 2;
+    uint64_t nbits = filter_bits(count), nstarts = filter_bits(starts ? letters : 0);
     table->shift = 64 - bits;
-    table->filter_mask = filter_bits - 1;
+    table->filter_mask = nbits - 1;
+    table->starts_mask = nstarts - 1;
     table->slots = PyMem_Calloc((size_t)1 << bits, sizeof(KeySlot));
-    table->filter = PyMem_Calloc(filter_bits / 64, sizeof(uint64_t));
+    table->filter = PyMem_Calloc(nbits / 64, sizeof(uint64_t));
     table->letters = PyMem_Malloc((letters + 1) * sizeof(Py_UCS4));
     table->lengths = PyMem_Calloc(table->longest + 1, 1);
-    if (!table->slots || !table->filter || !table->letters || !table->lengths) {
+    table->starts = starts ? PyMem_Calloc(nstarts / 64, sizeof(uint64_t)) : NULL;
+    if (!table->slots || !table->filter || !table->letters || !table->lengths ||
+        (starts && !table->starts)) {
         PyErr_NoMemory();
         return -1;
     }
@@ -105,6 +127,7 @@ static int key_table_fill(KeyTable *table, PyObject *keys) {
                 PyErr_SetString(PyExc_ValueError, "WordIndex: a key holds a space");
                 return -1;
             }
+            if (k && table->starts) bit_set(table->starts, table->starts_mask, hash | (hash == 0));
             hash = key_hash_step(hash, c);
             table->letters[used + k] = c;
         }
@@ -114,8 +137,7 @@ static int key_table_fill(KeyTable *table, PyObject *keys) {
             *slot = (KeySlot){hash, used, length, pid}; /* borrowed: `pids` holds it */
             used += length;
         }
-        uint64_t bit = (hash >> 40) & table->filter_mask;
-        table->filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+        bit_set(table->filter, table->filter_mask, hash);
         table->lengths[length] = 1;
     }
     return 0;
@@ -156,7 +178,8 @@ static PyObject *word_index_new(PyTypeObject *type, PyObject *args, PyObject *kw
     if (index->pids == NULL) goto error;
     words = PyTuple_GET_ITEM(index->pids, 0);
     prefixes = PyTuple_GET_ITEM(index->pids, 1);
-    if (key_table_fill(&index->words, words) < 0 || key_table_fill(&index->prefixes, prefixes) < 0) {
+    if (key_table_fill(&index->words, words, 0) < 0 ||
+        key_table_fill(&index->prefixes, prefixes, 0) < 0) {
         goto error;
     }
     return (PyObject *)index;

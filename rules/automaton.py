@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from operator import itemgetter
+from typing import Any
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
@@ -60,8 +61,9 @@ class PatternTable:
         self._substrings: AhoCorasick | None = None  # Hangul/kana/Han terms
         self._substring_pids: list[int] = []  # key index → pid
         self._ascii_substring = False  # whether an ASCII text can hold a substring key
-        self._phrases: AhoCorasick | None = None
-        self._phrase_pids: list[tuple[int, ...]] = []  # key index → pids of that key
+        self._phrase_keys: dict[str, tuple[int, ...]] = {}  # first letters → phrase pids
+        self._phrase_index: Any = None  # `rules._speedups.PhraseIndex`, when built
+        self._phrases: tuple[AhoCorasick, list[tuple[int, ...]]] | None = None  # lazily
         self.word_keys: tuple[tuple[str, int, int] | None, ...] = ()
         """By pid, after `build`: how the C extension finds a word pattern (its key in
         `spaced`, the length of its token or term, and a mode: 0 a word, 1 a prefix, 2 a
@@ -103,8 +105,9 @@ class PatternTable:
         self._substrings = _automaton(substrings)
         self._substring_pids = list(substrings.values())
         self._ascii_substring = any(needle.isascii() for needle in substrings)
-        self._phrases = _automaton(phrases)
-        self._phrase_pids = [tuple(pids) for pids in phrases.values()]
+        self._phrase_keys = {key: tuple(pids) for key, pids in phrases.items()}
+        self._phrases = None
+        self._phrase_index = self._native_phrases()
         self.word_keys = tuple(map(self._word_key, range(len(self.patterns))))
 
     def scan(self, field: FieldText) -> tuple[set[int], dict[int, list[Occurrence]]]:
@@ -115,16 +118,54 @@ class PatternTable:
         if self._substrings is not None and (self._ascii_substring or not spaced.isascii()):
             found = self._substrings.find_matches_as_indexes(spaced, overlapping=True)
             words.update(map(self._substring_pids.__getitem__, map(_KEY, found)))
+        if not self._phrase_keys:
+            return words, {}
+        if self._phrase_index is not None and fastnorm.speedups is not None:
+            phrases: dict[int, list[Occurrence]]
+            phrases = self._phrase_index.scan(spaced, field.text, field.inserted)
+            return words, phrases
+        return words, self._scan_phrases(field)
+
+    def _scan_phrases(self, field: FieldText) -> dict[int, list[Occurrence]]:
+        """The phrases' occurrences in `field`: keys found by an automaton over `squeezed`,
+        each checked in `spaced` (what `rules._speedups.PhraseIndex` does in C)."""
+        if self._phrases is None:
+            keys = self._phrase_keys
+            automaton = _automaton(keys)
+            assert automaton is not None
+            self._phrases = automaton, list(keys.values())
+        automaton, pids_of = self._phrases
         phrases: dict[int, list[Occurrence]] = {}
-        if self._phrases is not None:
-            found = self._phrases.find_matches_as_indexes(field.squeezed, overlapping=True)
-            firsts = field.unsqueeze_all([start for _, start, _ in found]) if found else []
-            for (key, _, _), first in zip(found, firsts, strict=True):
-                for pid in self._phrase_pids[key]:
-                    occurrence = self._sequence_at(pid, field, first)
-                    if occurrence is not None:
-                        phrases.setdefault(pid, []).append(occurrence)
-        return words, phrases
+        found = automaton.find_matches_as_indexes(field.squeezed, overlapping=True)
+        firsts = field.unsqueeze_all([start for _, start, _ in found]) if found else []
+        for (key, _, _), first in zip(found, firsts, strict=True):
+            for pid in pids_of[key]:
+                occurrence = self._sequence_at(pid, field, first)
+                if occurrence is not None:
+                    phrases.setdefault(pid, []).append(occurrence)
+        return phrases
+
+    def _native_phrases(self) -> Any:
+        """The C extension's `PhraseIndex` of the phrases, or None without it."""
+        native = fastnorm.speedups
+        if native is None or not self._phrase_keys:
+            return None
+        specs: list[tuple[int, tuple[tuple[str, bool], ...], bool, bool, str]] = []
+        anchored: dict[str, list[int]] = {}
+        unanchored: dict[str, list[int]] = {}
+        for key, pids in self._phrase_keys.items():
+            for pid in pids:
+                pattern = self.patterns[pid]
+                assert isinstance(pattern, SequencePattern)
+                gap = "".join(sorted(pattern.gap_chars))
+                table = anchored if pattern.anchor_start else unanchored
+                table.setdefault(key, []).append(len(specs))
+                specs.append((pid, pattern.segments, pattern.anchor_start, pattern.anchor_end, gap))
+        return native.PhraseIndex(
+            tuple(specs),
+            {key: tuple(numbers) for key, numbers in anchored.items()},
+            {key: tuple(numbers) for key, numbers in unanchored.items()},
+        )
 
     def ends(self, pid: int, field: FieldText) -> list[int]:
         """Where the word key of `pid` ends in `spaced`, as the automaton reports them
