@@ -420,6 +420,7 @@ static PyObject *has_markup(PyObject *module, PyObject *text) {
 #include "_matcher_core.h"
 #include "_word_index.h"
 #include "_phrase_index.h"
+#include "_windows.h"
 
 PyDoc_STRVAR(configure_doc,
              "configure(replacements, learn, simple_char, char_kind)\n\n"
@@ -456,6 +457,7 @@ static PyMethodDef methods[] = {
     {"absorb", (PyCFunction)(void (*)(void))absorb, METH_FASTCALL, absorb_doc},
     {"unsqueeze", (PyCFunction)(void (*)(void))unsqueeze, METH_FASTCALL, unsqueeze_doc},
     {"candidates", (PyCFunction)(void (*)(void))candidates, METH_FASTCALL, candidates_doc},
+    {"windows", (PyCFunction)(void (*)(void))windows, METH_FASTCALL, windows_doc},
     {"match_rules", (PyCFunction)(void (*)(void))match_rules, METH_FASTCALL, match_rules_doc},
     {"configure", configure, METH_VARARGS, configure_doc},
     {NULL, NULL, 0, NULL},

@@ -320,7 +320,11 @@ def _walk(pattern: SequencePattern, field: FieldText, at: int, seg: int) -> int 
 
 
 def _windows(field: FieldText, parts: list[list[Occurrence]], slop: int) -> list[Occurrence]:
-    """`rules.terms._find_proximity` over occurrences already found."""
+    """`rules.terms._find_proximity` over occurrences already found (in C when the
+    extension is built)."""
+    if fastnorm.speedups is not None:
+        windows: list[Occurrence] = fastnorm.speedups.windows(field.spaced, parts, slop)
+        return windows
     events = sorted(
         (field.token_index(occ[2]), occ[0], occ, i)
         for i, found in enumerate(parts)
