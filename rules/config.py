@@ -24,7 +24,7 @@ class RuleConfig(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str = Field(default="", validate_default=True)
     query: str
-    feeds: list[str] = []
+    feeds: list[str] = Field(default_factory=list)  # a fresh list, not a deep copy of one
     priority: Priority = "normal"
 
     @field_validator("title")

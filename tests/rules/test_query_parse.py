@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rules import QuerySyntaxError, RulesError, parse_query, to_query
-from rules.query import And, Field, Not, Or, Phrase, Term
+from rules.query import And, Field, Node, Not, Or, Phrase, Term
+from rules.query.lexer import lex
+from rules.query.parser import _Parser, _simple
 
 
 def t(text: str, **kw: object) -> Term:
@@ -161,3 +165,33 @@ def test_columns_are_kept_on_nodes_but_not_compared() -> None:
     assert isinstance(tree, And)
     assert [child.col for child in tree.children] == [1, 4]
     assert tree == parse_query("a b")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='aZ09 "*~^()-:éA', max_size=12) | st.sampled_from(["AND", '"AND"', "OR"]))
+def test_the_shortcut_for_plain_names_and_phrases_gives_the_parsers_tree(query: str) -> None:
+    """Plain words and phrases skip the lexer and parser; where the shortcut answers, the
+    tree (columns included) must be the one they would build."""
+    simple = _simple(query)
+    if simple is not None:
+        full = _Parser(query, lex(query)).parse()
+        assert simple == full
+        assert simple.col == full.col == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "tree"),
+    [
+        ("Beltasa", Term("Beltasa")),
+        ("X1", Term("X1")),
+        ('"Jo  Song Gil "', Phrase(("Jo", "Song", "Gil"))),
+        ('"Rome"', Phrase(("Rome",))),
+        ("AND", None),
+        ("defect*", None),
+        (" Rome", None),
+        ('"Sŏng"', None),
+        ("a b", None),
+    ],
+)
+def test_plain_queries_take_the_shortcut(query: str, tree: Node | None) -> None:
+    assert _simple(query) == tree
