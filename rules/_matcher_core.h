@@ -18,6 +18,7 @@
 #define NEWSWATCH_MATCHER_CORE_H
 
 enum { OP_FACTS = 0, OP_PROX = 1, OP_AND = 2, OP_OR = 3, OP_NOT = 4 }; /* rules.index */
+enum { KIND_SEQUENCE = 2 };                                              /* rules.automaton */
 
 static PyObject *builtin_sum; /* `sum`, as `rules.scoring` adds (compensated in 3.12+) */
 
@@ -318,8 +319,8 @@ typedef struct {
 
 /* One `match_rules` call: the rule set's tables and the document's scan. */
 typedef struct {
-    PyObject *facts, *fields, *hit_lists, *hits_of, *proximity, *rule_ids;
-    PyObject *word_keys, *field_names;
+    PyObject *facts, *fields, *phrases, *hit_lists, *hits_of, *proximity, *rule_ids;
+    PyObject *word_keys, *field_names, *kinds;
     PyTypeObject *match_type, *hit_type;
     double weights[MAX_FIELDS];
     Py_ssize_t nfields;
@@ -391,6 +392,38 @@ static PyObject *word_hits(Context *c, PyObject *word, PyObject *label, PyObject
     return result;
 }
 
+/* The hits of phrase `pid` in one field, placed in the original text: `_Scan.hits_of`
+ * for a phrase, whose occurrences the scan found (`phrases`: field → pid → list). */
+static PyObject *phrase_hits(Context *c, PyObject *label, PyObject *pid, PyObject *field_index,
+                             Py_ssize_t field) {
+    PyObject *by_pid = PyDict_GetItemWithError(c->phrases, field_index);
+    PyObject *found = by_pid == NULL ? NULL : PyDict_GetItemWithError(by_pid, pid);
+    if (found == NULL) return PyErr_Occurred() ? NULL : PyTuple_New(0);
+    FieldData *d = field_data(c, field_index, field);
+    if (d == NULL) return NULL;
+    Py_ssize_t count = PyList_Check(found) ? PyList_GET_SIZE(found) : -1;
+    if (d->state < 0 || count <= 0) {
+        if (count < 0) PyErr_SetString(PyExc_TypeError, "a phrase's occurrences are a list");
+        return count < 0 ? NULL : PyTuple_New(0);
+    }
+    Span *spans = PyMem_Malloc(count * sizeof(Span));
+    if (spans == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *occurrence = PyList_GET_ITEM(found, i);
+        if (!PyTuple_Check(occurrence) || PyTuple_GET_SIZE(occurrence) != 3) {
+            PyErr_SetString(PyExc_TypeError, "an occurrence is (start, end, at)");
+            break;
+        }
+        spans[i] = (Span){PyLong_AsSsize_t(PyTuple_GET_ITEM(occurrence, 0)),
+                          PyLong_AsSsize_t(PyTuple_GET_ITEM(occurrence, 1))};
+    }
+    PyObject *result = PyErr_Occurred() ? NULL
+                                        : place_hits(c->hit_type, label, PyTuple_GET_ITEM(c->field_names, field),
+                                                     d->original, spans, count, d->columns, d->nstages);
+    PyMem_Free(spans);
+    return result;
+}
+
 /* The hit list of one place, made once per document (`hit_lists`, by number): a word's
  * here, any other term's by `hits_of(label, pid, field)`. Borrowed from the cache. */
 static PyObject *place_hit_list(Context *c, PyObject *place, Py_ssize_t field) {
@@ -399,13 +432,15 @@ static PyObject *place_hit_list(Context *c, PyObject *place, Py_ssize_t field) {
     if (hits != NULL || PyErr_Occurred()) return hits;
     PyObject *pid = PyTuple_GET_ITEM(place, 4);
     Py_ssize_t index = PyLong_AsSsize_t(pid);
-    if (index < 0 || index >= PyTuple_GET_SIZE(c->word_keys)) {
+    if (index < 0 || index >= PyTuple_GET_SIZE(c->word_keys) || index >= PyTuple_GET_SIZE(c->kinds)) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "pid out of range");
         return NULL;
     }
     PyObject *word = PyTuple_GET_ITEM(c->word_keys, index), *field_index = PyTuple_GET_ITEM(place, 0);
     if (word != Py_None && PyTuple_GET_ITEM(place, 5) == Py_True) { /* found by the scan */
         hits = word_hits(c, word, label, field_index, field);
+    } else if (PyLong_AsLong(PyTuple_GET_ITEM(c->kinds, index)) == KIND_SEQUENCE) {
+        hits = phrase_hits(c, label, pid, field_index, field);
     } else {
         hits = PyObject_CallFunctionObjArgs(c->hits_of, label, pid, field_index, NULL);
     }
@@ -590,16 +625,17 @@ static int is_tuple_type(PyObject *type) {
 }
 
 /* The rule set's tables, `(rules, word_keys, weights, field_names, match_type,
- * hit_type)`, into `c`; 0, or -1 with a TypeError. */
+ * hit_type, kinds)`, into `c`; 0, or -1 with a TypeError. */
 static int read_tables(Context *c, PyObject *tables) {
-    if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != 6 ||
+    if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != 7 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(tables, 6)) ||
         !PyTuple_Check(PyTuple_GET_ITEM(tables, 0)) || !PyTuple_Check(PyTuple_GET_ITEM(tables, 1)) ||
         !PyTuple_Check(PyTuple_GET_ITEM(tables, 2)) || !PyTuple_Check(PyTuple_GET_ITEM(tables, 3)) ||
         !is_tuple_type(PyTuple_GET_ITEM(tables, 4)) || !is_tuple_type(PyTuple_GET_ITEM(tables, 5)) ||
         PyTuple_GET_SIZE(PyTuple_GET_ITEM(tables, 2)) > MAX_FIELDS ||
         PyTuple_GET_SIZE(PyTuple_GET_ITEM(tables, 2)) != PyTuple_GET_SIZE(PyTuple_GET_ITEM(tables, 3))) {
         PyErr_SetString(PyExc_TypeError, "tables are (rules, word_keys, weights, field_names, "
-                                         "match_type, hit_type)");
+                                         "match_type, hit_type, kinds)");
         return -1;
     }
     PyObject *weights = PyTuple_GET_ITEM(tables, 2);
@@ -607,6 +643,7 @@ static int read_tables(Context *c, PyObject *tables) {
     c->field_names = PyTuple_GET_ITEM(tables, 3);
     c->match_type = (PyTypeObject *)PyTuple_GET_ITEM(tables, 4);
     c->hit_type = (PyTypeObject *)PyTuple_GET_ITEM(tables, 5);
+    c->kinds = PyTuple_GET_ITEM(tables, 6);
     c->nfields = PyTuple_GET_SIZE(weights);
     for (Py_ssize_t i = 0; i < c->nfields; i++) {
         c->weights[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(weights, i));
@@ -615,29 +652,32 @@ static int read_tables(Context *c, PyObject *tables) {
 }
 
 PyDoc_STRVAR(match_rules_doc,
-             "match_rules(tables, numbers, facts, fields, hit_lists, hits_of, proximity,\n"
-             "            rule_ids) -> list\n\n"
+             "match_rules(tables, numbers, facts, fields, phrases, hit_lists, hits_of,\n"
+             "            proximity, rule_ids) -> list\n\n"
              "The loop of `rules.matcher.Matcher.match` over the candidate rule numbers.\n"
              "`tables` are the rule set's: `rules` (by number: `(id, program, places,\n"
              "boosts, leafset, priority weight)`), `word_keys` (by pid: a word pattern's\n"
              "`(key, size, mode)` or None), each field's weight and name, the Match and\n"
-             "Hit types. Each rule whose program holds of `facts` (`proximity(pid,\n"
+             "Hit types, each pattern's kind (by pid). Each rule whose program holds of\n"
+             "`facts` (`proximity(pid,\n"
              "fields)` for a proximity leaf) and whose id is in `rule_ids` (unless None)\n"
              "gives `Match(id, score, hits)`, best score first, then by id. A word's hits\n"
-             "are placed here in `fields` (number → FieldText); any other term's come\n"
+             "and a phrase's (found by the scan: `phrases`, field → pid → occurrences)\n"
+             "are placed here in `fields` (number → FieldText); a proximity term's come\n"
              "from `hits_of(label, pid, field)`; each list once (`hit_lists`).");
 
 static PyObject *match_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 8 || !PyAnySet_Check(args[2]) || !PyDict_Check(args[3]) || !PyDict_Check(args[4])) {
-        PyErr_SetString(PyExc_TypeError, "match_rules(tables, numbers, facts, fields, hit_lists, "
-                                         "hits_of, proximity, rule_ids)");
+    if (nargs != 9 || !PyAnySet_Check(args[2]) || !PyDict_Check(args[3]) || !PyDict_Check(args[4]) ||
+        !PyDict_Check(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "match_rules(tables, numbers, facts, fields, phrases, "
+                                         "hit_lists, hits_of, proximity, rule_ids)");
         return NULL;
     }
     Context c;
     memset(&c, 0, sizeof c);
     if (read_tables(&c, args[0]) < 0) return NULL;
-    c.facts = args[2], c.fields = args[3], c.hit_lists = args[4];
-    c.hits_of = args[5], c.proximity = args[6], c.rule_ids = args[7];
+    c.facts = args[2], c.fields = args[3], c.phrases = args[4], c.hit_lists = args[5];
+    c.hits_of = args[6], c.proximity = args[7], c.rule_ids = args[8];
     PyObject *rules = PyTuple_GET_ITEM(args[0], 0);
     PyObject *numbers = PySequence_Fast(args[1], "numbers must be iterable");
     if (numbers == NULL) return NULL;

@@ -6,10 +6,11 @@ patterns found pick the candidate rules from the anchor index (`rules.index`). O
 candidates are evaluated; only the matches have their hits placed in the original text
 and scored. The result is the reference evaluator's, rule for rule and hit for hit.
 
-With the C extension, everything after the scan (the candidates, the rule programs, a
-word's hits, the merge, the scores and the sort) runs in C over the same tables
-(`rules/_matcher_core.h`); phrase and proximity occurrences are still found here, on
-its request. Without it, `Matcher.match` does the same in Python.
+With the C extension, the scan's word and phrase lookups run in C (`rules.automaton`),
+and so does everything after it (the candidates, the rule programs, a word's or a
+phrase's hits, the merge, the scores and the sort) over the same tables
+(`rules/_matcher_core.h`); a proximity term's occurrences are gathered here, on its
+request. Without it, `Matcher.match` does the same in Python.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class Matcher:
             for p in self._programs
         )
         word_keys = self._table.word_keys
-        self._tables = (rules, word_keys, FIELD_INDEX_WEIGHTS, FIELDS, Match, Hit)
+        kinds = tuple(self._table.kinds)
+        self._tables = (rules, word_keys, FIELD_INDEX_WEIGHTS, FIELDS, Match, Hit, kinds)
         """What `rules._speedups.match_rules` reads of the rule set."""
         self._fields = tuple(sorted(index.fields))
         self._texts = _texts_getter([FIELDS[fi] for fi in self._fields])
@@ -91,6 +93,7 @@ class Matcher:
                 numbers,
                 scan.facts,
                 scan.fields,
+                scan.phrases,
                 scan.hit_lists,
                 scan.hits_of,
                 scan.proximity_holds,

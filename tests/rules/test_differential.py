@@ -159,7 +159,7 @@ def test_the_c_matcher_keeps_no_memory_between_documents() -> None:
 def test_an_error_inside_the_c_matcher_reaches_the_caller_and_leaves_it_working(
     callback: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The C loop calls back into Python for phrase hits and proximity windows: an
+    """The C loop calls back into Python for a proximity term's windows and hits: an
     exception there must come out of `match` as itself (not a crash, not a silent
     non-match), and the matcher must go on working once the cause is gone."""
     assert fastnorm.speedups is not None, "rules/_speedups.c is not built: run `make`"
