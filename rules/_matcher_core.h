@@ -1,18 +1,15 @@
 /* The matcher's per-document core in `rules/_speedups.c`: what `rules.matcher` does
- * between the scan and the sorted matches, when a rule set is large enough that Python's
- * per-rule work dominates. Included once, by `_speedups.c`, after `_matcher_hits.h`.
+ * between the candidates (`_presearch.h`) and the sorted matches. Included once, by
+ * `_speedups.c`, after `_matcher_hits.h` and `_presearch.h`.
  *
- * - `absorb`: the pids of a field's word keys → the document's pids and facts
- *   (`pid * nfields + field`) (`rules.matcher._Scan.__init__`).
- * - `unsqueeze`: where a phrase key found in `squeezed` starts in `spaced`.
- * - `candidates`: `rules.index.Presearcher.candidates`.
- * - `match_rules`: the loop of `rules.matcher.Matcher.match`: each candidate's program
- *   (`_Scan.holds`), its hits merged in the reference's order (`_Scan.hits`), its score
- *   (`RuleProgram.score`), the `Match`es sorted best first.
+ * `match_rules` is the loop of `rules.matcher.Matcher.match`: each candidate's program
+ * (`_Scan.holds`), its hits merged in the reference's order (`_Scan.hits`, the merge in
+ * `_matcher_hits.h`), its score (`RuleProgram.score`), the `Match`es sorted best first.
  *
  * The data are the Python matcher's own (rule programs as nested tuples, facts and pids
- * as sets); what needs the text (a hit list, a proximity window) is asked of Python
- * through callables. `tests/rules/test_differential.py` runs both ways.
+ * as sets). A word's and a phrase's hits are placed here; a proximity term's windows
+ * and hits are asked of Python through callables. `tests/rules/test_differential.py`
+ * runs both ways.
  */
 #ifndef NEWSWATCH_MATCHER_CORE_H
 #define NEWSWATCH_MATCHER_CORE_H
@@ -22,149 +19,6 @@ enum { KIND_SEQUENCE = 2 };                                              /* rule
 
 static PyObject *builtin_sum; /* `sum`, as `rules.scoring` adds (compensated in 3.12+) */
 
-/* Whether one of the ints in tuple `keys` is in set `set`; -1 on error. */
-static int any_in(PyObject *keys, PyObject *set) {
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(keys); i++) {
-        int found = PySet_Contains(set, PyTuple_GET_ITEM(keys, i));
-        if (found != 0) return found;
-    }
-    return 0;
-}
-
-PyDoc_STRVAR(absorb_doc,
-             "absorb(words, field, nfields, pids, facts)\n\n"
-             "Add each pid of `words` (the word keys found in a field) to `pids`, and\n"
-             "`pid * nfields + field` to `facts`.");
-
-static PyObject *absorb(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 5 || !PyAnySet_Check(args[0]) || !PyLong_Check(args[1]) ||
-        !PyLong_Check(args[2]) || !PySet_Check(args[3]) || !PySet_Check(args[4])) {
-        PyErr_SetString(PyExc_TypeError, "absorb(words, field, nfields, pids, facts)");
-        return NULL;
-    }
-    Py_ssize_t field = PyLong_AsSsize_t(args[1]), nfields = PyLong_AsSsize_t(args[2]);
-    PyObject *iterator = PyObject_GetIter(args[0]), *pid;
-    if (iterator == NULL) return NULL;
-    while ((pid = PyIter_Next(iterator)) != NULL) {
-        Py_ssize_t number = PyLong_AsSsize_t(pid);
-        PyObject *fact = number < 0 ? NULL : PyLong_FromSsize_t(number * nfields + field);
-        int failed = fact == NULL || PySet_Add(args[3], pid) < 0 || PySet_Add(args[4], fact) < 0;
-        Py_XDECREF(fact);
-        Py_DECREF(pid);
-        if (failed) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a pid must not be negative");
-            break;
-        }
-    }
-    Py_DECREF(iterator);
-    if (PyErr_Occurred()) return NULL;
-    Py_RETURN_NONE;
-}
-
-PyDoc_STRVAR(unsqueeze_doc,
-             "unsqueeze(spaced, offsets) -> list\n\n"
-             "`rules.fieldtext.FieldText.unsqueeze` of each offset: where the character at\n"
-             "that offset of `squeezed` (`spaced` without its spaces) is in `spaced`.");
-
-static PyObject *unsqueeze(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "unsqueeze(spaced, offsets)");
-        return NULL;
-    }
-    PyObject *spaced = args[0], *offsets = args[1];
-    Py_ssize_t n = PyUnicode_GET_LENGTH(spaced), letters = 0;
-    int kind = PyUnicode_KIND(spaced);
-    const void *data = PyUnicode_DATA(spaced);
-    Py_ssize_t *where = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
-    if (where == NULL) return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (PyUnicode_READ(kind, data, i) != ' ') where[letters++] = i;
-    }
-    PyObject *result = PyList_New(PyList_GET_SIZE(offsets));
-    for (Py_ssize_t i = 0; result != NULL && i < PyList_GET_SIZE(offsets); i++) {
-        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(offsets, i));
-        PyObject *found = NULL;
-        if (at >= 0 && at < letters) found = PyLong_FromSsize_t(where[at]);
-        else if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "offset out of range");
-        if (found == NULL) Py_CLEAR(result);
-        else PyList_SET_ITEM(result, i, found);
-    }
-    PyMem_Free(where);
-    return result;
-}
-
-/* Add each rule `(number, rest)` of tuple `filed` whose `rest` groups all meet `pids`. */
-static int add_if_complete(PyObject *found, PyObject *filed, PyObject *pids) {
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(filed); i++) {
-        PyObject *entry = PyTuple_GET_ITEM(filed, i), *rest = PyTuple_GET_ITEM(entry, 1);
-        int complete = 1;
-        for (Py_ssize_t g = 0; complete == 1 && g < PyTuple_GET_SIZE(rest); g++) {
-            complete = any_in(PyTuple_GET_ITEM(rest, g), pids);
-        }
-        if (complete < 0) return -1;
-        if (complete && PySet_Add(found, PyTuple_GET_ITEM(entry, 0)) < 0) return -1;
-    }
-    return 0;
-}
-
-/* The rules filed under `pid` in `paired` whose second pid is in `pids` too. */
-static int add_paired(PyObject *found, PyObject *seconds, PyObject *pids) {
-    if (PyDict_GET_SIZE(seconds) <= PySet_GET_SIZE(pids)) {
-        Py_ssize_t pos = 0;
-        PyObject *second, *filed;
-        while (PyDict_Next(seconds, &pos, &second, &filed)) {
-            int present = PySet_Contains(pids, second);
-            if (present < 0 || (present && add_if_complete(found, filed, pids) < 0)) return -1;
-        }
-        return 0;
-    }
-    PyObject *iterator = PyObject_GetIter(pids), *second;
-    if (iterator == NULL) return -1;
-    while ((second = PyIter_Next(iterator)) != NULL) {
-        PyObject *filed = PyDict_GetItemWithError(seconds, second);
-        Py_DECREF(second);
-        if (filed == NULL ? PyErr_Occurred() != NULL : add_if_complete(found, filed, pids) < 0) {
-            break;
-        }
-    }
-    Py_DECREF(iterator);
-    return PyErr_Occurred() ? -1 : 0;
-}
-
-PyDoc_STRVAR(candidates_doc,
-             "candidates(pids, always, direct, paired) -> set\n\n"
-             "`rules.index.Presearcher.candidates`: `always`, the rules `direct` files\n"
-             "under a pid in `pids`, and the rules `paired` files under two pids in\n"
-             "`pids` whose other groups (tuples of pids) each meet `pids`.");
-
-static PyObject *candidates(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 4 || !PyAnySet_Check(args[0]) || !PyTuple_Check(args[1]) ||
-        !PyDict_Check(args[2]) || !PyDict_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "candidates(pids, always, direct, paired)");
-        return NULL;
-    }
-    PyObject *pids = args[0], *direct = args[2], *paired = args[3];
-    PyObject *found = PySet_New(args[1]);
-    PyObject *iterator = found ? PyObject_GetIter(pids) : NULL, *pid;
-    if (iterator == NULL) {
-        Py_XDECREF(found);
-        return NULL;
-    }
-    while ((pid = PyIter_Next(iterator)) != NULL) {
-        PyObject *numbers = PyDict_GetItemWithError(direct, pid);
-        PyObject *seconds = numbers == NULL && PyErr_Occurred() ? NULL
-                                                                : PyDict_GetItemWithError(paired, pid);
-        Py_DECREF(pid);
-        if (PyErr_Occurred()) break;
-        for (Py_ssize_t i = 0; numbers != NULL && i < PyTuple_GET_SIZE(numbers); i++) {
-            if (PySet_Add(found, PyTuple_GET_ITEM(numbers, i)) < 0) break;
-        }
-        if (PyErr_Occurred() || (seconds != NULL && add_paired(found, seconds, pids) < 0)) break;
-    }
-    Py_DECREF(iterator);
-    if (PyErr_Occurred()) Py_CLEAR(found);
-    return found;
-}
 
 /* `rules.matcher._Scan.holds`: 1, 0, or -1 on error. `proximity(pid, fields)` answers
  * for a proximity leaf. */
@@ -206,106 +60,6 @@ static int holds(PyObject *program, PyObject *facts, PyObject *proximity) {
     return result;
 }
 
-typedef struct {
-    Py_ssize_t field;
-    PyObject *label, *hits; /* borrowed */
-} FoundHits;
-
-typedef struct {
-    Py_ssize_t field, start, end;
-    PyObject *label, *hit; /* borrowed */
-} HitKey;
-
-static int compare_labels(PyObject *a, PyObject *b) {
-    return a == b ? 0 : PyUnicode_Compare(a, b);
-}
-
-/* The reference's hit order: field, start, end, term. */
-static int compare_hit_keys(const void *a, const void *b) {
-    const HitKey *x = a, *y = b;
-    if (x->field != y->field) return x->field < y->field ? -1 : 1;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    if (x->end != y->end) return x->end < y->end ? -1 : 1;
-    return compare_labels(x->label, y->label);
-}
-
-static int hit_key(HitKey *key, Py_ssize_t field, PyObject *label, PyObject *hit) {
-    if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) < 4) {
-        PyErr_SetString(PyExc_TypeError, "a hit is (term, field, start, end, …)");
-        return -1;
-    }
-    *key = (HitKey){field, PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 2)),
-                    PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 3)), label, hit};
-    return PyErr_Occurred() ? -1 : 0;
-}
-
-/* Raise `best[label]` to `weight`, adding the label at the end when it is new. */
-static void best_update(PyObject **labels, double *weights, Py_ssize_t *count, PyObject *label,
-                        double weight) {
-    for (Py_ssize_t i = 0; i < *count; i++) {
-        if (compare_labels(labels[i], label) == 0) {
-            if (weight > weights[i]) weights[i] = weight;
-            return;
-        }
-    }
-    labels[*count] = label;
-    weights[(*count)++] = weight;
-}
-
-/* `(hits, best)`: the hits merged, and each label with its best field weight, as pairs. */
-static PyObject *pack_hits(PyObject *hits, PyObject **labels, double *weights, Py_ssize_t count) {
-    PyObject *best = PyTuple_New(count);
-    for (Py_ssize_t i = 0; best != NULL && i < count; i++) {
-        PyObject *pair = Py_BuildValue("(Od)", labels[i], weights[i]);
-        if (pair == NULL) Py_CLEAR(best);
-        else PyTuple_SET_ITEM(best, i, pair);
-    }
-    PyObject *result = best == NULL ? NULL : PyTuple_Pack(2, hits, best);
-    Py_XDECREF(best);
-    return result;
-}
-
-/* The merge of `_Scan.hits` once each place's hit list is known (`found`, `count` > 1). */
-static PyObject *merge_hits(FoundHits *found, Py_ssize_t count, const double *weights) {
-    Py_ssize_t total = 0;
-    for (Py_ssize_t i = 0; i < count; i++) total += PyTuple_GET_SIZE(found[i].hits);
-    HitKey *keys = PyMem_Malloc(total * sizeof(HitKey)), *firsts = PyMem_Malloc(count * sizeof(HitKey));
-    PyObject **labels = PyMem_Malloc(count * sizeof(PyObject *));
-    double *best = PyMem_Malloc(count * sizeof(double));
-    PyObject *merged = NULL, *result = NULL;
-    Py_ssize_t nkeys = 0, nbest = 0;
-    if (keys == NULL || firsts == NULL || labels == NULL || best == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(found[i].hits); j++) {
-            PyObject *hit = PyTuple_GET_ITEM(found[i].hits, j);
-            if (hit_key(&keys[nkeys++], found[i].field, found[i].label, hit) < 0) goto done;
-        }
-        firsts[i] = keys[nkeys - PyTuple_GET_SIZE(found[i].hits)];
-    }
-    qsort(keys, nkeys, sizeof(HitKey), compare_hit_keys);
-    qsort(firsts, count, sizeof(HitKey), compare_hit_keys);
-    Py_ssize_t kept = 0;
-    for (Py_ssize_t i = 0; i < nkeys; i++) { /* equal keys: equal hits; keep one */
-        if (kept == 0 || compare_hit_keys(&keys[kept - 1], &keys[i]) != 0) keys[kept++] = keys[i];
-    }
-    merged = PyTuple_New(kept);
-    if (merged == NULL) goto done;
-    for (Py_ssize_t i = 0; i < kept; i++) PyTuple_SET_ITEM(merged, i, Py_NewRef(keys[i].hit));
-    for (Py_ssize_t i = 0; i < count; i++) {
-        best_update(labels, best, &nbest, firsts[i].label, weights[firsts[i].field]);
-    }
-    result = pack_hits(merged, labels, best, nbest);
-done:
-    Py_XDECREF(merged);
-    PyMem_Free(keys);
-    PyMem_Free(firsts);
-    PyMem_Free(labels);
-    PyMem_Free(best);
-    return result;
-}
 
 /* A field's texts, read from its `rules.fieldtext.FieldText` on first use. */
 typedef struct {

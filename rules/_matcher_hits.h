@@ -1,7 +1,7 @@
 /* The matcher's helpers in `rules/_speedups.c`: a word key's occurrences in `spaced`
- * (`rules.automaton.PatternTable.place` over `ends`) and hits placed in the original
- * text (`rules.matcher._Scan._hits_of` once the occurrences are found). Included once,
- * by `_speedups.c`, after `Span`.
+ * (`rules.automaton.PatternTable.place` over `ends`), hits placed in the original text
+ * (`rules.matcher._Scan.hits_of` once the occurrences are found), and a matching rule's
+ * hit lists merged (`_Scan.hits`). Included once, by `_speedups.c`, after `Span`.
  */
 #ifndef NEWSWATCH_MATCHER_HITS_H
 #define NEWSWATCH_MATCHER_HITS_H
@@ -267,6 +267,108 @@ static PyObject *word_occurrences(PyObject *module, PyObject *const *args, Py_ss
         }
     }
     occurrences_free(&found);
+    return result;
+}
+
+/* The merge of a matching rule's hit lists (`rules.matcher._Scan.hits`). */
+typedef struct {
+    Py_ssize_t field;
+    PyObject *label, *hits; /* borrowed */
+} FoundHits;
+
+typedef struct {
+    Py_ssize_t field, start, end;
+    PyObject *label, *hit; /* borrowed */
+} HitKey;
+
+static int compare_labels(PyObject *a, PyObject *b) {
+    return a == b ? 0 : PyUnicode_Compare(a, b);
+}
+
+/* The reference's hit order: field, start, end, term. */
+static int compare_hit_keys(const void *a, const void *b) {
+    const HitKey *x = a, *y = b;
+    if (x->field != y->field) return x->field < y->field ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end < y->end ? -1 : 1;
+    return compare_labels(x->label, y->label);
+}
+
+static int hit_key(HitKey *key, Py_ssize_t field, PyObject *label, PyObject *hit) {
+    if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) < 4) {
+        PyErr_SetString(PyExc_TypeError, "a hit is (term, field, start, end, …)");
+        return -1;
+    }
+    *key = (HitKey){field, PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 2)),
+                    PyLong_AsSsize_t(PyTuple_GET_ITEM(hit, 3)), label, hit};
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* Raise `best[label]` to `weight`, adding the label at the end when it is new. */
+static void best_update(PyObject **labels, double *weights, Py_ssize_t *count, PyObject *label,
+                        double weight) {
+    for (Py_ssize_t i = 0; i < *count; i++) {
+        if (compare_labels(labels[i], label) == 0) {
+            if (weight > weights[i]) weights[i] = weight;
+            return;
+        }
+    }
+    labels[*count] = label;
+    weights[(*count)++] = weight;
+}
+
+/* `(hits, best)`: the hits merged, and each label with its best field weight, as pairs. */
+static PyObject *pack_hits(PyObject *hits, PyObject **labels, double *weights, Py_ssize_t count) {
+    PyObject *best = PyTuple_New(count);
+    for (Py_ssize_t i = 0; best != NULL && i < count; i++) {
+        PyObject *pair = Py_BuildValue("(Od)", labels[i], weights[i]);
+        if (pair == NULL) Py_CLEAR(best);
+        else PyTuple_SET_ITEM(best, i, pair);
+    }
+    PyObject *result = best == NULL ? NULL : PyTuple_Pack(2, hits, best);
+    Py_XDECREF(best);
+    return result;
+}
+
+/* The merge of `_Scan.hits` once each place's hit list is known (`found`, `count` > 1). */
+static PyObject *merge_hits(FoundHits *found, Py_ssize_t count, const double *weights) {
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < count; i++) total += PyTuple_GET_SIZE(found[i].hits);
+    HitKey *keys = PyMem_Malloc(total * sizeof(HitKey)), *firsts = PyMem_Malloc(count * sizeof(HitKey));
+    PyObject **labels = PyMem_Malloc(count * sizeof(PyObject *));
+    double *best = PyMem_Malloc(count * sizeof(double));
+    PyObject *merged = NULL, *result = NULL;
+    Py_ssize_t nkeys = 0, nbest = 0;
+    if (keys == NULL || firsts == NULL || labels == NULL || best == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(found[i].hits); j++) {
+            PyObject *hit = PyTuple_GET_ITEM(found[i].hits, j);
+            if (hit_key(&keys[nkeys++], found[i].field, found[i].label, hit) < 0) goto done;
+        }
+        firsts[i] = keys[nkeys - PyTuple_GET_SIZE(found[i].hits)];
+    }
+    qsort(keys, nkeys, sizeof(HitKey), compare_hit_keys);
+    qsort(firsts, count, sizeof(HitKey), compare_hit_keys);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < nkeys; i++) { /* equal keys: equal hits; keep one */
+        if (kept == 0 || compare_hit_keys(&keys[kept - 1], &keys[i]) != 0) keys[kept++] = keys[i];
+    }
+    merged = PyTuple_New(kept);
+    if (merged == NULL) goto done;
+    for (Py_ssize_t i = 0; i < kept; i++) PyTuple_SET_ITEM(merged, i, Py_NewRef(keys[i].hit));
+    for (Py_ssize_t i = 0; i < count; i++) {
+        best_update(labels, best, &nbest, firsts[i].label, weights[firsts[i].field]);
+    }
+    result = pack_hits(merged, labels, best, nbest);
+done:
+    Py_XDECREF(merged);
+    PyMem_Free(keys);
+    PyMem_Free(firsts);
+    PyMem_Free(labels);
+    PyMem_Free(best);
     return result;
 }
 

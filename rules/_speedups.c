@@ -417,6 +417,7 @@ static PyObject *has_markup(PyObject *module, PyObject *text) {
 }
 
 #include "_matcher_hits.h"
+#include "_presearch.h"
 #include "_matcher_core.h"
 #include "_word_index.h"
 #include "_phrase_index.h"

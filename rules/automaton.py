@@ -56,7 +56,7 @@ class PatternTable:
         self.kinds: list[int] = []
         self.parts: dict[int, tuple[int, ...]] = {}  # proximity pid → part pids
         self._pids: dict[Pattern, int] = {}
-        self._keys: dict[int, str] = {}  # pid → its key in the word automaton
+        self._keys: dict[int, str] = {}  # pid → its key in `spaced` (" jo ", " defect", 조성길)
         self._words = WordKeys({}, {})
         self._substrings: AhoCorasick | None = None  # Hangul/kana/Han terms
         self._substring_pids: list[int] = []  # key index → pid
@@ -84,7 +84,7 @@ class PatternTable:
         return pid
 
     def build(self) -> None:
-        """Build the automata; call once, after the last `add`."""
+        """Build the indexes and automata; call once, after the last `add`."""
         words: dict[str, int] = {}
         prefixes: dict[str, int] = {}
         substrings: dict[str, int] = {}

@@ -11,6 +11,7 @@ from rules import Document, compile_rules, fastnorm
 from rules.automaton import PatternTable
 from rules.fieldtext import prepare_field
 from rules.terms import compile_leaf
+from tests.linear import assert_linear_time
 from tests.memory import assert_keeps_no_memory
 from tests.rules.generate import phrases, texts
 from tests.rules.speedups import pure_python
@@ -126,3 +127,23 @@ def test_scanning_keeps_no_memory() -> None:
             table_of(QUERIES[:3])
 
     assert_keeps_no_memory(scan_all, "scanning for phrases 100 times, building 20 tables")
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "a ",  # every token starts a phrase key's walk
+        "a",  # one token as long as the text
+        "조",  # a Hangul run: an unanchored phrase may start at every character
+        "a-",  # gaps to step over at every token
+    ],
+)
+def test_hostile_fields_are_scanned_in_linear_time(unit: str) -> None:
+    """A feed cannot make the scan quadratic: many near-misses of long keys."""
+    queries = ['"a a a a a a a a b"', '"조조조조조조 대사"', "a*", '"a* b"', '"aaaaaaaaaab"']
+    matcher = compile_rules([{"id": f"q{i}", "query": q} for i, q in enumerate(queries)])
+
+    def match(text: str) -> object:
+        return matcher.match(Document(title=text))
+
+    assert_linear_time(match, unit * 5_000, unit * 20_000)
