@@ -7,13 +7,15 @@ Each rule count runs in its own process under callgrind with collection switched
 inside one `functools.reduce` call that matches the items (everything before, building
 the world and compiling the rules, is not counted). Instructions are not time (cache
 misses in a large automaton cost time and no instructions), so this tells whether a
-change does less work; `bench.matcher` tells the speed.
+change does less work; `bench.matcher` tells the speed. The cycle collector is paused
+while counting (see `_worker`).
 
 `python -m bench instructions` (needs valgrind; a few minutes: the runs go side by side).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -93,11 +95,20 @@ def _worker(what: str, rules: int, count: int) -> None:
         texts = [(d.title, d.summary, d.content, d.source) for d in docs]
         for row in texts[:WARM]:
             [prepare_field(text) for text in row]
+        gc.collect()
+        gc.disable()  # see below
         reduce(lambda _, row: [prepare_field(text) for text in row], texts[WARM:], None)
         return
     matcher = compile_rules(rule_set(world, rules))
     for doc in docs[:WARM]:
         matcher.match(doc)
+    # One collection of this process's whole heap (the world, the rule set) costs as
+    # much as 15 items' work, and whether one falls inside the count depends on
+    # allocations anywhere before: counts moved by 14% for a change that did not touch
+    # the code counted. The collector is paused while counting; reference counting still
+    # frees the matches.
+    gc.collect()
+    gc.disable()
     reduce(lambda _, doc: matcher.match(doc), docs[WARM:], None)
 
 
