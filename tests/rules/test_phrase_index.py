@@ -139,7 +139,9 @@ def test_scanning_keeps_no_memory() -> None:
     ],
 )
 def test_hostile_fields_are_scanned_in_linear_time(unit: str) -> None:
-    """A feed cannot make the scan quadratic: many near-misses of long keys."""
+    """A feed cannot make the scan quadratic: many near-misses of long keys. (Not
+    covered: a phrase with two `*` parts in a row whose letters repeat, `"a* a* b"`,
+    tries every stop of each `*` over one long token, here as in the reference.)"""
     queries = ['"a a a a a a a a b"', '"조조조조조조 대사"', "a*", '"a* b"', '"aaaaaaaaaab"']
     matcher = compile_rules([{"id": f"q{i}", "query": q} for i, q in enumerate(queries)])
 
