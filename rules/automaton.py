@@ -242,34 +242,33 @@ class PatternTable:
 
 
 class WordKeys:
-    """Word keys (token → pid) and prefix keys (start of a token → pid), found token by
-    token; `rules._speedups.WordIndex` does the same search in C."""
+    """Word keys (token → pid) and prefix keys (start of a token → pid).
+
+    `rules._speedups.WordIndex` looks each token up in C. Without the extension, an
+    automaton over `spaced` finds the keys as `" jo "` and `" defect"` (in Python a
+    per-token loop of dict lookups costs twice as much)."""
 
     def __init__(self, words: dict[str, int], prefixes: dict[str, int]) -> None:
         self.words = dict(words)
         self.prefixes = dict(prefixes)
-        self._lengths = sorted({len(token) for token in prefixes})
         native = fastnorm.speedups
         self._native = native.WordIndex(words, prefixes) if native is not None else None
+        self._automaton: tuple[AhoCorasick | None, list[int]] | None = None  # lazily
 
     def find(self, spaced: str) -> set[int]:
         """The pids of the keys a token of `spaced` is (a word) or starts with (a prefix)."""
         if self._native is not None and fastnorm.speedups is not None:
             found: set[int] = self._native.find(spaced)
             return found
-        found = set()
-        words, prefixes, lengths = self.words, self.prefixes, self._lengths
-        for token in set(spaced.split(" ")):
-            pid = words.get(token)
-            if pid is not None:
-                found.add(pid)
-            for length in lengths:
-                if length > len(token):
-                    break
-                pid = prefixes.get(token[:length])
-                if pid is not None:
-                    found.add(pid)
-        return found
+        if self._automaton is None:
+            keys = {f" {token} ": pid for token, pid in self.words.items()}
+            keys.update({f" {token}": pid for token, pid in self.prefixes.items()})
+            self._automaton = _automaton(keys), list(keys.values())
+        automaton, pids = self._automaton
+        if automaton is None:
+            return set()
+        matches = automaton.find_matches_as_indexes(f" {spaced} ", overlapping=True)
+        return set(map(pids.__getitem__, map(_KEY, matches)))
 
 
 def _kind(pattern: Pattern) -> int:
