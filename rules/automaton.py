@@ -1,20 +1,23 @@
 """Every distinct term pattern of a rule set, found by one scan of each field's text.
 
 Patterns come from `rules.terms.compile_leaf`, so a term means here what it means to the
-reference evaluator. Each distinct pattern gets a number (its `pid`). Two Aho-Corasick
-automata (ahocorasick_rs) and a table of tokens hold the keys:
+reference evaluator. Each distinct pattern gets a number (its `pid`). Three kinds of
+key are found:
 
-- word keys, found in a field's `spaced` text (`rules.fieldtext`): a word `jo` as
-  `" jo "`, a prefix `defect*` as `" defect"`, a Hangul/kana/Han term as itself. A key
-  found is an occurrence; nothing to check. The scan gives only which keys occur; where
-  they end is looked up (`ends`) only for the hits of a rule that matched. Words and
-  prefixes are looked up token by token (`WordKeys`), not by an automaton: in `spaced`
-  a token is a run of non-spaces, so `" jo "` occurs where a token is `jo`.
-- phrase keys, found in `squeezed` (the text with the spaces taken out): a phrase (or a
-  word such as `Song-gil`) by the letters of its first segment (`"josonggil"`, or
-  `"north"` for `"north* korea"`). A key found is a candidate start, checked by `_walk`
-  in `spaced`: anchors at token boundaries, every gap stepped over allowed, later
-  segments, and a `*` extended longest first, as `rules.terms._walk` does.
+- word keys, in a field's `spaced` text (`rules.fieldtext`): a word `jo` as `" jo "`, a
+  prefix `defect*` as `" defect"`, a Hangul/kana/Han term as itself. A key found is an
+  occurrence; nothing to check. The scan gives only which keys occur; where they end is
+  looked up (`ends`) only for the hits of a rule that matched. In `spaced` a token is a
+  run of non-spaces, so the C extension looks words and prefixes up token by token
+  (`WordKeys`); without it, and for Hangul/kana/Han terms always, an Aho-Corasick
+  automaton (ahocorasick_rs) finds them.
+- phrase keys: a phrase (or a word such as `Song-gil`) by the letters of its first
+  segment (`"josonggil"`, or `"north"` for `"north* korea"`), read without the spaces.
+  A key found is a candidate start, checked by `_walk` in `spaced`: anchors at token
+  boundaries, every gap stepped over allowed, later segments, and a `*` extended
+  longest first, as `rules.terms._walk` does. The C extension's `PhraseIndex` walks
+  the letters from each token start and checks in C; without it, an automaton finds
+  the keys in `squeezed` (`spaced` without its spaces).
 
 A proximity term (`"a b"~N`) is not scanned: its parts are, and its windows are built
 from their occurrences exactly as `rules.terms._find_proximity` builds them.
