@@ -35,13 +35,64 @@ typedef struct {
     PyObject *keep; /* (phrases, anchored, unanchored), as given, copied */
 } PhraseIndex;
 
+/* How far the stops after a `*` were tried in one token, for one phrase and segment:
+ * stops from the token's `end` down to `low` were tried, and `stop` is the largest that
+ * worked (its walk ended at `result`), or -1. */
+typedef struct {
+    Py_ssize_t phrase, seg, end; /* the key; phrase -1: an empty slot */
+    Py_ssize_t low, stop, result;
+} Frontier;
+
+/* The frontiers of one scan: each stop is tried once per phrase and segment, so a long
+ * token cannot make the walk quadratic (`"a* a* b"` over `aaaa…` tried every pair). */
+typedef struct {
+    Frontier *slots;
+    size_t mask, count;
+} Frontiers;
+
 /* One field as `phrase_walk` reads it. */
 typedef struct {
     int kind, text_kind;
     const void *data, *text_data; /* `spaced`, and the normalised text */
     Py_ssize_t size, text_size;
     Py_ssize_t *inserted, ninserted;
+    Frontiers frontiers;
+    Py_ssize_t token_from, token_end; /* the last token end found, and from where */
 } PhraseField;
+
+static Frontier *frontier_slot(const Frontiers *t, Py_ssize_t phrase, Py_ssize_t seg, Py_ssize_t end) {
+    uint64_t h = (uint64_t)phrase * 0x9E3779B97F4A7C15ULL ^ (uint64_t)seg * 0xC2B2AE3D27D4EB4FULL ^
+                 (uint64_t)end * 0x165667B19E3779F9ULL;
+    for (size_t i = (size_t)(h ^ (h >> 31)) & t->mask;; i = (i + 1) & t->mask) {
+        Frontier *slot = &t->slots[i];
+        if (slot->phrase < 0 || (slot->phrase == phrase && slot->seg == seg && slot->end == end)) {
+            return slot;
+        }
+    }
+}
+
+/* The frontier of `(phrase, seg, end)`, made (nothing tried yet) if new; NULL with
+ * MemoryError. The pointer holds until the next call (the table may grow). */
+static Frontier *frontier_of(Frontiers *t, Py_ssize_t phrase, Py_ssize_t seg, Py_ssize_t end) {
+    if (t->slots == NULL || (t->count + 1) * 2 > t->mask + 1) {
+        size_t size = t->slots == NULL ? 64 : (t->mask + 1) * 2;
+        Frontier *slots = PyMem_Malloc(size * sizeof(Frontier)), *old = t->slots;
+        if (slots == NULL) return (Frontier *)PyErr_NoMemory();
+        for (size_t i = 0; i < size; i++) slots[i].phrase = -1;
+        size_t old_size = old == NULL ? 0 : t->mask + 1;
+        t->slots = slots, t->mask = size - 1;
+        for (size_t i = 0; i < old_size; i++) {
+            if (old[i].phrase >= 0) *frontier_slot(t, old[i].phrase, old[i].seg, old[i].end) = old[i];
+        }
+        PyMem_Free(old);
+    }
+    Frontier *slot = frontier_slot(t, phrase, seg, end);
+    if (slot->phrase < 0) {
+        *slot = (Frontier){phrase, seg, end, end + 1, -1, -1};
+        t->count++;
+    }
+    return slot;
+}
 
 static inline Py_UCS4 spaced_at(const PhraseField *f, Py_ssize_t i) {
     return i >= 0 && i < f->size ? PyUnicode_READ(f->kind, f->data, i) : ' ';
@@ -74,9 +125,10 @@ static int phrase_gap_ok(const PhraseField *f, const Phrase *p, Py_ssize_t end, 
     return 1;
 }
 
-/* `rules.automaton._walk`: segments `seg…` matched from offset `at` of `spaced`; the end
- * offset, or -1. */
-static Py_ssize_t phrase_walk(const PhraseField *f, const Phrase *p, Py_ssize_t at, Py_ssize_t seg) {
+/* `rules.automaton._walk`: segments `seg…` of phrase number `number` matched from offset
+ * `at` of `spaced`; the end offset, -1 if they do not match, -2 on error. */
+static Py_ssize_t phrase_walk(PhraseField *f, const Phrase *p, Py_ssize_t number, Py_ssize_t at,
+                              Py_ssize_t seg) {
     if (seg == p->nsegments) return p->anchor_end && spaced_at(f, at) != ' ' ? -1 : at;
     const PhraseSegment *s = &p->segments[seg];
     for (Py_ssize_t k = 0; k < s->length; k++) {
@@ -89,25 +141,44 @@ static Py_ssize_t phrase_walk(const PhraseField *f, const Phrase *p, Py_ssize_t 
         if (spaced_at(f, at) != s->letters[k]) return -1;
         at++;
     }
-    if (!s->extends) return phrase_walk(f, p, at, seg + 1);
-    Py_ssize_t stop = at;
-    while (stop < f->size && spaced_at(f, stop) != ' ') stop++;
-    if (stop >= f->size) return -1; /* no space after: `str.find` gives -1 */
-    for (; stop >= at; stop--) { /* longest first */
-        Py_ssize_t end = phrase_walk(f, p, stop, seg + 1);
-        if (end >= 0) return end;
+    if (!s->extends) return phrase_walk(f, p, number, at, seg + 1);
+    Py_ssize_t end = at; /* the token's end: the same for every offset of the token */
+    if (at >= f->token_from && at <= f->token_end) {
+        end = f->token_end;
+    } else {
+        while (end < f->size && spaced_at(f, end) != ' ') end++;
+        f->token_from = at, f->token_end = end;
+    }
+    if (end >= f->size) return -1; /* no space after: `str.find` gives -1 */
+    /* The largest stop in [at, end] whose walk works, longest first. Stops already tried
+     * from this token's end for this segment are not tried again. */
+    Frontier *known = frontier_of(&f->frontiers, number, seg + 1, end);
+    if (known == NULL) return -2;
+    if (known->stop >= 0) return known->stop >= at ? known->result : -1;
+    for (Py_ssize_t stop = known->low - 1; stop >= at; stop--) {
+        Py_ssize_t result = phrase_walk(f, p, number, stop, seg + 1);
+        if (result == -2 || (known = frontier_of(&f->frontiers, number, seg + 1, end)) == NULL) {
+            return -2;
+        }
+        known->low = stop;
+        if (result >= 0) {
+            known->stop = stop, known->result = result;
+            return result;
+        }
     }
     return -1;
 }
 
 /* Check each phrase of `numbers` (a key found at `at`) and add its occurrence to
  * `found` (pid → list of `(start, end, at)`); 0, or -1 on error. */
-static int phrase_check(PhraseIndex *index, const PhraseField *f, PyObject *numbers, Py_ssize_t at,
+static int phrase_check(PhraseIndex *index, PhraseField *f, PyObject *numbers, Py_ssize_t at,
                         PyObject *found) {
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(numbers); i++) {
-        const Phrase *p = &index->phrases[PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, i))];
+        Py_ssize_t number = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, i));
+        const Phrase *p = &index->phrases[number];
         if (p->anchor_start && spaced_at(f, at - 1) != ' ') continue;
-        Py_ssize_t stop = phrase_walk(f, p, at, 0);
+        Py_ssize_t stop = phrase_walk(f, p, number, at, 0);
+        if (stop == -2) return -1;
         if (stop < 0) continue;
         PyObject *occurrence = Py_BuildValue("(nnn)", phrase_to_text(f, at),
                                              phrase_to_text(f, stop - 1) + 1, at);
@@ -128,7 +199,7 @@ static int phrase_check(PhraseIndex *index, const PhraseField *f, PyObject *numb
 
 /* The keys of `table` that the letters from offset `at` of `spaced` (spaces skipped)
  * start with, each checked; 0, or -1 on error. `letters` has room for `table->longest`. */
-static int phrase_keys_at(PhraseIndex *index, const KeyTable *table, const PhraseField *f,
+static int phrase_keys_at(PhraseIndex *index, const KeyTable *table, PhraseField *f,
                           Py_ssize_t at, Py_UCS4 *letters, PyObject *found) {
     uint64_t hash = KEY_HASH_SEED;
     Py_ssize_t length = 0;
@@ -158,7 +229,7 @@ static PyObject *phrase_index_scan(PhraseIndex *index, PyObject *const *args, Py
     PyObject *spaced = args[0], *text = args[1], *inserted = args[2];
     PhraseField f = {PyUnicode_KIND(spaced), PyUnicode_KIND(text), PyUnicode_DATA(spaced),
                      PyUnicode_DATA(text), PyUnicode_GET_LENGTH(spaced), PyUnicode_GET_LENGTH(text),
-                     NULL, PyList_GET_SIZE(inserted)};
+                     NULL, PyList_GET_SIZE(inserted), {NULL, 0, 0}, -1, -2};
     Py_ssize_t longest = Py_MAX(index->anchored.longest, index->unanchored.longest);
     Py_UCS4 *letters = PyMem_Malloc((longest + 1) * sizeof(Py_UCS4));
     f.inserted = PyMem_Malloc((f.ninserted + 1) * sizeof(Py_ssize_t));
@@ -182,6 +253,7 @@ static PyObject *phrase_index_scan(PhraseIndex *index, PyObject *const *args, Py
     }
     PyMem_Free(letters);
     PyMem_Free(f.inserted);
+    PyMem_Free(f.frontiers.slots);
     return found;
 }
 

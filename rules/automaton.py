@@ -141,9 +141,10 @@ class PatternTable:
         phrases: dict[int, list[Occurrence]] = {}
         found = automaton.find_matches_as_indexes(field.squeezed, overlapping=True)
         firsts = field.unsqueeze_all([start for _, start, _ in found]) if found else []
+        tried: _Tried = {}
         for (key, _, _), first in zip(found, firsts, strict=True):
             for pid in pids_of[key]:
-                occurrence = self._sequence_at(pid, field, first)
+                occurrence = self._sequence_at(pid, field, first, tried)
                 if occurrence is not None:
                     phrases.setdefault(pid, []).append(occurrence)
         return phrases
@@ -223,13 +224,16 @@ class PatternTable:
         to_text = field.to_text
         return [(to_text(at), to_text(at) + stop - at, at) for at, stop in spans]
 
-    def _sequence_at(self, pid: int, field: FieldText, first: int) -> Occurrence | None:
-        """The occurrence of phrase `pid` whose first letter is at `first` in `spaced`."""
+    def _sequence_at(
+        self, pid: int, field: FieldText, first: int, tried: _Tried
+    ) -> Occurrence | None:
+        """The occurrence of phrase `pid` whose first letter is at `first` in `spaced`
+        (`tried`: the stops after a `*` tried so far in this field, see `_walk`)."""
         pattern = self.patterns[pid]
         assert isinstance(pattern, SequencePattern)
         if pattern.anchor_start and field.spaced[first - 1] != " ":
             return None
-        stop = _walk(pattern, field, first, 0)
+        stop = _walk(pattern, field, first, 0, tried)
         if stop is None:
             return None
         start = field.to_text(first)
@@ -289,11 +293,20 @@ def _automaton(keys: Iterable[str]) -> AhoCorasick | None:
     return AhoCorasick(keys, matchkind=MatchKind.Standard) if keys else None
 
 
-def _walk(pattern: SequencePattern, field: FieldText, at: int, seg: int) -> int | None:
+_Tried = dict[tuple[int, int, int], list[int]]
+"""(id of the phrase's pattern, segment, token end) → [lowest stop tried, largest stop
+that worked or -1, its end]: the stops after a `*` already tried in one field."""
+
+
+def _walk(
+    pattern: SequencePattern, field: FieldText, at: int, seg: int, tried: _Tried
+) -> int | None:
     """Match segments `seg…` from offset `at` of `spaced`; the end offset, or None.
 
     A letter read where a token has ended steps over the gap to the next token. A segment
     ending in `*` may run on to the end of its token, longest first, as in the reference.
+    Each stop of a token is tried once per phrase and segment (`tried`): otherwise
+    `"a* a* b"` over a long token of `a`s tries every pair of stops.
     """
     spaced = field.spaced
     if seg == len(pattern.segments):
@@ -313,10 +326,16 @@ def _walk(pattern: SequencePattern, field: FieldText, at: int, seg: int) -> int 
             return None
         at += 1
     if not extends:
-        return _walk(pattern, field, at, seg + 1)
-    for stop in range(spaced.find(" ", at), at - 1, -1):
-        end = _walk(pattern, field, stop, seg + 1)
+        return _walk(pattern, field, at, seg + 1, tried)
+    token_end = spaced.find(" ", at)
+    known = tried.setdefault((id(pattern), seg + 1, token_end), [token_end + 1, -1, -1])
+    if known[1] >= 0:  # the largest stop that works in this token, and where it ends
+        return known[2] if known[1] >= at else None
+    for stop in range(known[0] - 1, at - 1, -1):  # longest first, untried stops only
+        end = _walk(pattern, field, stop, seg + 1, tried)
+        known[0] = stop
         if end is not None:
+            known[1:] = [stop, end]
             return end
     return None
 
