@@ -41,6 +41,8 @@ class Kind(Enum):
 
 
 _OPERATOR_KINDS = {"AND": Kind.AND, "OR": Kind.OR, "NOT": Kind.NOT}
+OPERATOR_WORDS = frozenset(_OPERATOR_KINDS)
+"""The words that are operators, not terms (upper case only)."""
 
 
 class Lexeme(NamedTuple):

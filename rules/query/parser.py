@@ -19,7 +19,7 @@ from functools import lru_cache
 from rules.errors import QuerySyntaxError
 from rules.fastnorm import normalize_fast
 from rules.query.ast import And, Field, Node, Not, Or, Phrase, Term
-from rules.query.lexer import Kind, Lexeme, lex
+from rules.query.lexer import OPERATOR_WORDS, Kind, Lexeme, lex
 from rules.tokens import has_tokens
 
 MAX_DEPTH = 50
@@ -28,7 +28,6 @@ PARSE_CACHE_SIZE = 256
 _PART_RE = re.compile(r"\S+")
 _SIMPLE_WORD_RE = re.compile(r"[A-Za-z0-9]+")
 _SIMPLE_PHRASE_RE = re.compile(r'" *[A-Za-z0-9]+(?: +[A-Za-z0-9]+)* *"')
-_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT"})
 
 _OPERAND_START = frozenset({Kind.WORD, Kind.PHRASE, Kind.FIELD, Kind.LPAREN, Kind.NOT, Kind.MINUS})
 _OPERATORS = frozenset({Kind.AND, Kind.OR, Kind.NOT, Kind.MINUS})
@@ -58,7 +57,7 @@ def _simple(query: str) -> Node | None:
     digits (`Beltasa`, `"Jo Song Gil"`), without the lexer and parser (a third of the
     compile time of a large rule set); None for any other query."""
     if _SIMPLE_WORD_RE.fullmatch(query):
-        return None if query in _OPERATOR_WORDS else Term(query, col=1)
+        return None if query in OPERATOR_WORDS else Term(query, col=1)
     if _SIMPLE_PHRASE_RE.fullmatch(query):
         return Phrase(tuple(query[1:-1].split()), col=1)
     return None
