@@ -3,7 +3,6 @@
  *
  * - `absorb`: the pids of a field's word keys → the document's pids and facts
  *   (`pid * nfields + field`) (`rules.matcher._Scan.__init__`).
- * - `unsqueeze`: where a phrase key found in `squeezed` starts in `spaced`.
  * - `candidates`: `rules.index.Presearcher.candidates`, over its own dicts.
  */
 #ifndef NEWSWATCH_PRESEARCH_H
@@ -46,38 +45,6 @@ static PyObject *absorb(PyObject *module, PyObject *const *args, Py_ssize_t narg
     Py_DECREF(iterator);
     if (PyErr_Occurred()) return NULL;
     Py_RETURN_NONE;
-}
-
-PyDoc_STRVAR(unsqueeze_doc,
-             "unsqueeze(spaced, offsets) -> list\n\n"
-             "`rules.fieldtext.FieldText.unsqueeze` of each offset: where the character at\n"
-             "that offset of `squeezed` (`spaced` without its spaces) is in `spaced`.");
-
-static PyObject *unsqueeze(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "unsqueeze(spaced, offsets)");
-        return NULL;
-    }
-    PyObject *spaced = args[0], *offsets = args[1];
-    Py_ssize_t n = PyUnicode_GET_LENGTH(spaced), letters = 0;
-    int kind = PyUnicode_KIND(spaced);
-    const void *data = PyUnicode_DATA(spaced);
-    Py_ssize_t *where = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
-    if (where == NULL) return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (PyUnicode_READ(kind, data, i) != ' ') where[letters++] = i;
-    }
-    PyObject *result = PyList_New(PyList_GET_SIZE(offsets));
-    for (Py_ssize_t i = 0; result != NULL && i < PyList_GET_SIZE(offsets); i++) {
-        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(offsets, i));
-        PyObject *found = NULL;
-        if (at >= 0 && at < letters) found = PyLong_FromSsize_t(where[at]);
-        else if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "offset out of range");
-        if (found == NULL) Py_CLEAR(result);
-        else PyList_SET_ITEM(result, i, found);
-    }
-    PyMem_Free(where);
-    return result;
 }
 
 /* Add each rule `(number, rest)` of tuple `filed` whose `rest` groups all meet `pids`. */

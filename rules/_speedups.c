@@ -456,7 +456,6 @@ static PyMethodDef methods[] = {
     {"word_occurrences", (PyCFunction)(void (*)(void))word_occurrences, METH_FASTCALL,
      word_occurrences_doc},
     {"absorb", (PyCFunction)(void (*)(void))absorb, METH_FASTCALL, absorb_doc},
-    {"unsqueeze", (PyCFunction)(void (*)(void))unsqueeze, METH_FASTCALL, unsqueeze_doc},
     {"candidates", (PyCFunction)(void (*)(void))candidates, METH_FASTCALL, candidates_doc},
     {"windows", (PyCFunction)(void (*)(void))windows, METH_FASTCALL, windows_doc},
     {"match_rules", (PyCFunction)(void (*)(void))match_rules, METH_FASTCALL, match_rules_doc},

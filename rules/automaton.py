@@ -140,7 +140,7 @@ class PatternTable:
         automaton, pids_of = self._phrases
         phrases: dict[int, list[Occurrence]] = {}
         found = automaton.find_matches_as_indexes(field.squeezed, overlapping=True)
-        firsts = field.unsqueeze_all([start for _, start, _ in found]) if found else []
+        firsts = [field.unsqueeze(start) for _, start, _ in found]
         tried: _Tried = {}
         for (key, _, _), first in zip(found, firsts, strict=True):
             for pid in pids_of[key]:

@@ -22,7 +22,6 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
-from rules import fastnorm
 from rules.fastnorm import FastNormalized, normalize_spaced
 from rules.tokens import _CJK, _WORD, _char_kind
 
@@ -131,13 +130,6 @@ class FieldText:
             self._pieces = list(accumulate(map((1).__add__, pieces), initial=0))
         k = bisect_right(self._squeezed, at) - 1  # the token holding it: its last piece
         return self._pieces[k] + at - self._squeezed[k]
-
-    def unsqueeze_all(self, offsets: list[int]) -> list[int]:
-        """`unsqueeze` of each of `offsets` (by the C extension when it is there)."""
-        if fastnorm.speedups is not None:
-            found: list[int] = fastnorm.speedups.unsqueeze(self.spaced, offsets)
-            return found
-        return list(map(self.unsqueeze, offsets))
 
     def to_text(self, at: int) -> int:
         """Offset in the normalised text of the token character at offset `at` of `spaced`."""
